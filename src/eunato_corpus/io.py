@@ -1,0 +1,340 @@
+"""Reading and writing corpus files: layout, canonical JSON, atomic writes.
+
+A corpus root is laid out as::
+
+    seeds/<doc_id>.txt          raw texts, never edited
+    seeds/SHA256SUMS            their SHA-256 manifest (sha256sum format)
+    annotations/docs/<doc_id>.json   one document's metadata and spans
+    annotations/entities.json   the entity registry
+    annotations/links.json      cross-document clusters
+
+Annotation files are written in one canonical form (see :func:`dumps_canonical`)
+so that diffs stay readable and hand edits can be told apart from tool output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .model import (
+    CLUSTER_FIELDS,
+    DOCUMENT_FILE_KEYS,
+    ENTITY_FIELD_NAMES,
+    MEMBER_FIELDS,
+    SPAN_FIELD_NAMES,
+    span_sort_key,
+)
+
+SEEDS_DIR = "seeds"
+MANIFEST_NAME = "SHA256SUMS"
+ANNOTATIONS_DIR = "annotations"
+DOCS_DIR = "docs"
+ENTITIES_NAME = "entities.json"
+LINKS_NAME = "links.json"
+
+
+@dataclass(frozen=True)
+class CorpusPaths:
+    """Where the files of one corpus root live."""
+
+    root: Path
+
+    @property
+    def seeds(self) -> Path:
+        return self.root / SEEDS_DIR
+
+    @property
+    def manifest(self) -> Path:
+        return self.seeds / MANIFEST_NAME
+
+    @property
+    def annotations(self) -> Path:
+        return self.root / ANNOTATIONS_DIR
+
+    @property
+    def docs(self) -> Path:
+        return self.annotations / DOCS_DIR
+
+    @property
+    def entities(self) -> Path:
+        return self.annotations / ENTITIES_NAME
+
+    @property
+    def links(self) -> Path:
+        return self.annotations / LINKS_NAME
+
+    def seed(self, doc_id: str) -> Path:
+        return self.seeds / f"{doc_id}.txt"
+
+    def doc(self, doc_id: str) -> Path:
+        return self.docs / f"{doc_id}.json"
+
+    def seed_ids(self) -> list[str]:
+        return sorted(p.stem for p in self.seeds.glob("*.txt")) if self.seeds.is_dir() else []
+
+    def doc_ids(self) -> list[str]:
+        return sorted(p.stem for p in self.docs.glob("*.json")) if self.docs.is_dir() else []
+
+    def relative(self, path: Path) -> str:
+        """A path as shown in reports: relative to the root where possible."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+# --- seeds ----------------------------------------------------------------------
+
+
+def read_seed(path: Path) -> str:
+    """A seed text exactly as it is: UTF-8, no newline translation, no stripping."""
+    return path.read_bytes().decode("utf-8")
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def parse_manifest(text: str) -> dict[str, str]:
+    """``sha256sum`` output -> {file name: hex digest}. Malformed lines are skipped
+    here; the validator reports them."""
+    entries: dict[str, str] = {}
+    for line in text.splitlines():
+        parts = line.strip().split(None, 1)
+        if len(parts) == 2 and len(parts[0]) == 64:
+            entries[parts[1].lstrip("*")] = parts[0].lower()
+    return entries
+
+
+# --- canonical JSON -------------------------------------------------------------
+
+_KEY_ORDERS: tuple[tuple[str, ...], ...] = (
+    DOCUMENT_FILE_KEYS,
+    SPAN_FIELD_NAMES,
+    ENTITY_FIELD_NAMES,
+    tuple(f.name for f in CLUSTER_FIELDS),
+    tuple(f.name for f in MEMBER_FIELDS),
+    ("start", "end"),
+    ("entities",),
+    ("clusters",),
+)
+
+
+def _order_keys(obj: dict[str, Any]) -> list[str]:
+    keys = set(obj)
+    order = max(_KEY_ORDERS, key=lambda o: len(keys & set(o)))
+    return [k for k in order if k in keys] + sorted(keys - set(order))
+
+
+def _is_leaf(value: Any) -> bool:
+    """A value written on one line: no object or list of objects inside."""
+    if isinstance(value, dict):
+        return all(not isinstance(v, (dict, list)) or (isinstance(v, list) and all(not isinstance(x, (dict, list)) for x in v)) for v in value.values())
+    return not isinstance(value, list) or all(not isinstance(x, (dict, list)) for x in value)
+
+
+def _dump(value: Any, indent: int, out: list[str]) -> None:
+    pad = "  " * indent
+    if isinstance(value, dict) and not _is_leaf(value):
+        out.append("{\n")
+        keys = _order_keys(value)
+        for i, key in enumerate(keys):
+            out.append(f"{pad}  {json.dumps(key, ensure_ascii=False)}: ")
+            _dump(value[key], indent + 1, out)
+            out.append(",\n" if i < len(keys) - 1 else "\n")
+        out.append(pad + "}")
+    elif isinstance(value, list) and not _is_leaf(value):
+        out.append("[\n")
+        for i, item in enumerate(value):
+            out.append(pad + "  ")
+            _dump(item, indent + 1, out)
+            out.append(",\n" if i < len(value) - 1 else "\n")
+        out.append(pad + "]")
+    elif isinstance(value, dict):
+        items = ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {json.dumps(value[k], ensure_ascii=False)}" for k in _order_keys(value))
+        out.append("{" + items + "}")
+    else:
+        out.append(json.dumps(value, ensure_ascii=False))
+
+
+def dumps_canonical(data: Any) -> str:
+    """The canonical text of an annotation file.
+
+    Keys follow the field lists of :mod:`eunato_corpus.model`; an object that
+    holds no nested object (a span, a body range, an entity, a link member) is
+    written on one line; everything else is indented by two spaces; the file
+    ends with one newline. Nothing is escaped that need not be (``ensure_ascii``
+    off), so curly quotes and Turkish letters stay readable.
+    """
+    out: list[str] = []
+    _dump(data, 0, out)
+    out.append("\n")
+    return "".join(out)
+
+
+def canonicalize(data: Any, kind: str) -> Any:
+    """Sort the lists of a parsed annotation file into canonical order.
+
+    ``kind`` is ``document``, ``entities`` or ``links``. Malformed parts are
+    left where they are, so that formatting never loses data.
+    """
+    if not isinstance(data, dict):
+        return data
+    data = dict(data)
+    if kind == "document" and isinstance(data.get("spans"), list):
+        if all(isinstance(s, dict) for s in data["spans"]):
+            data["spans"] = sorted(data["spans"], key=span_sort_key)
+    elif kind == "entities" and isinstance(data.get("entities"), list):
+        if all(isinstance(e, dict) for e in data["entities"]):
+            data["entities"] = sorted(data["entities"], key=lambda e: str(e.get("entity_id")))
+    elif kind == "links" and isinstance(data.get("clusters"), list):
+        clusters = []
+        for cluster in data["clusters"]:
+            if isinstance(cluster, dict) and isinstance(cluster.get("members"), list) and all(isinstance(m, dict) for m in cluster["members"]):
+                cluster = dict(cluster)
+                cluster["members"] = sorted(cluster["members"], key=lambda m: (str(m.get("doc_id")), str(m.get("span_id"))))
+            clusters.append(cluster)
+        if all(isinstance(c, dict) for c in clusters):
+            clusters.sort(key=lambda c: str(c.get("cluster_id")))
+        data["clusters"] = clusters
+    return data
+
+
+def kind_of(path: Path) -> str:
+    """Which schema an annotation file follows, by its place in the layout."""
+    if path.name == ENTITIES_NAME:
+        return "entities"
+    if path.name == LINKS_NAME:
+        return "links"
+    return "document"
+
+
+# --- atomic writes --------------------------------------------------------------
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` as UTF-8 to ``path`` so that readers see the old file or the
+    new one, never a half-written one."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_annotation_file(path: Path, data: Any) -> None:
+    """Write a parsed annotation file in canonical form, atomically."""
+    write_text_atomic(path, dumps_canonical(canonicalize(data, kind_of(path))))
+
+
+# --- locating JSON pointers in a file's text ----------------------------------
+
+
+def pointer_lines(text: str) -> dict[str, int]:
+    """Map each JSON pointer of a valid JSON text to the 1-based line where its
+    value starts. Used only on the error path, to give reports a line number."""
+    lines: dict[str, int] = {}
+    line = 1
+    i = 0
+    n = len(text)
+    # Stack of [container type, current key or index, pointer prefix].
+    stack: list[list[Any]] = []
+    pending_key: str | None = None
+
+    def current_pointer() -> str:
+        if not stack:
+            return ""
+        frame = stack[-1]
+        token = str(frame[1]).replace("~", "~0").replace("/", "~1")
+        return f"{frame[2]}/{token}"
+
+    def record() -> str:
+        pointer = current_pointer()
+        lines.setdefault(pointer, line)
+        return pointer
+
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            line += 1
+            i += 1
+        elif ch in " \t\r,":
+            i += 1
+        elif ch == ":":
+            i += 1
+        elif ch in "{[":
+            pointer = record()
+            stack.append(["o", None, pointer] if ch == "{" else ["a", 0, pointer])
+            pending_key = None
+            i += 1
+        elif ch in "}]":
+            stack.pop()
+            i += 1
+            if stack and stack[-1][0] == "a":
+                stack[-1][1] += 1
+        elif ch == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            token = text[i : j + 1]
+            i = j + 1
+            if stack and stack[-1][0] == "o" and pending_key is None:
+                # an object key: the next value belongs to it
+                k = i
+                while k < n and text[k] in " \t\r\n":
+                    k += 1
+                if k < n and text[k] == ":":
+                    pending_key = json.loads(token)
+                    stack[-1][1] = pending_key
+                    continue
+            record()
+            pending_key = None
+            if stack and stack[-1][0] == "a":
+                stack[-1][1] += 1
+            continue
+        else:
+            j = i
+            while j < n and text[j] not in ",]}\n \t\r":
+                j += 1
+            record()
+            i = j
+            if stack and stack[-1][0] == "a":
+                stack[-1][1] += 1
+            pending_key = None
+            continue
+    return lines
+
+
+def line_of(text: str, pointer: str) -> int | None:
+    """The line of the closest enclosing value of ``pointer`` in ``text``."""
+    lines = pointer_lines(text)
+    while True:
+        if pointer in lines:
+            return lines[pointer]
+        if not pointer:
+            return None
+        pointer = pointer.rsplit("/", 1)[0]
+
+
+def iter_document_files(paths: CorpusPaths) -> Iterator[Path]:
+    """Annotation files of documents, in doc_id order, one at a time."""
+    yield from (paths.doc(doc_id) for doc_id in paths.doc_ids())

@@ -1,0 +1,319 @@
+"""The data model: one field list for annotation files, dataclasses and Parquet.
+
+Every field of every record the corpus stores is declared once, here, as a
+:class:`Field`. The JSON Schemas in ``schema/``, the dataclasses below and the
+``datasets.Features`` built in :mod:`eunato_corpus.build` all describe the same
+records; ``tests/test_model.py`` fails if they drift apart.
+
+Offsets are Unicode code points (Python ``str`` indices) into the seed text
+decoded as UTF-8, half-open ``[start, end)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+# --- closed vocabularies -------------------------------------------------------
+
+LABELS = ("speaker", "cue", "quote", "claim", "date")
+STATUSES = ("draft", "verified")
+QUOTE_KINDS = ("direct", "indirect", "mixed")
+TIMEX_TYPES = ("DATE", "TIME", "DURATION", "SET")
+# TimeML TIMEX3 @mod values.
+TIMEX_MODS = (
+    "BEFORE",
+    "AFTER",
+    "ON_OR_BEFORE",
+    "ON_OR_AFTER",
+    "LESS_THAN",
+    "MORE_THAN",
+    "EQUAL_OR_LESS",
+    "EQUAL_OR_MORE",
+    "START",
+    "MID",
+    "END",
+    "APPROX",
+)
+GENRES = ("news", "wire", "official_statement")
+PUBLISHED_SOURCES = ("stated", "inferred")
+ENTITY_TYPES = ("person", "organization", "group")
+CLUSTER_TYPES = ("quote_cluster", "claim_cluster")
+RELATIONS = ("verbatim", "near_verbatim", "paraphrase", "divergent")
+
+DType = Literal["string", "int64", "bool", "string_list", "offsets"]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a stored record.
+
+    ``labels`` restricts a span field to the span labels it belongs to (None:
+    every label). ``nullable`` fields may hold JSON ``null``; ``required``
+    fields must be present in the annotation file (for label-restricted span
+    fields: present whenever the label applies). ``derived`` fields are not
+    written in annotation files; the build computes them.
+    """
+
+    name: str
+    dtype: DType
+    description: str
+    required: bool = True
+    nullable: bool = False
+    labels: tuple[str, ...] | None = None
+    enum: tuple[str, ...] | None = None
+    derived: bool = False
+
+
+# --- spans ---------------------------------------------------------------------
+
+SPAN_FIELDS: tuple[Field, ...] = (
+    Field("span_id", "string", "Identifier, unique within its document (e.g. q3)."),
+    Field("label", "string", "Annotation layer.", enum=LABELS),
+    Field("start", "int64", "First code point of the span."),
+    Field("end", "int64", "Code point after the span (half-open)."),
+    Field("text", "string", "Surface text; must equal raw[start:end]."),
+    Field("status", "string", "draft while under way, verified once checked in context.", enum=STATUSES),
+    Field("entity", "string", "Registry id of the source this speaker span names.", labels=("speaker",)),
+    Field("kind", "string", "Direct, indirect or mixed reported speech.", labels=("quote",), enum=QUOTE_KINDS),
+    Field("speaker", "string", "Registry id of the quote's source.", labels=("quote",)),
+    Field(
+        "speaker_span",
+        "string",
+        "span_id of the quote's speaker span; null where the sentence does not express the source.",
+        labels=("quote",),
+        nullable=True,
+    ),
+    Field("cue", "string", "span_id of the quote's cue span, or null.", labels=("quote",), nullable=True),
+    Field("claimant", "string", "Registry id of who asserts the claim.", labels=("claim",)),
+    Field("timex_type", "string", "TIMEX3 type.", labels=("date",), enum=TIMEX_TYPES),
+    Field("value", "string", "TIMEX3 normalised value, anchored on the document's dct.", labels=("date",)),
+    Field("mod", "string", "TIMEX3 modifier, or null.", labels=("date",), nullable=True, enum=TIMEX_MODS),
+)
+
+SPAN_FIELD_NAMES = tuple(f.name for f in SPAN_FIELDS)
+# Fields every span carries, whatever its label.
+SPAN_COMMON_FIELDS = tuple(f.name for f in SPAN_FIELDS if f.labels is None)
+# For each label, the extra fields it carries (all of them required keys).
+LABEL_FIELDS: dict[str, tuple[str, ...]] = {
+    label: tuple(f.name for f in SPAN_FIELDS if f.labels is not None and label in f.labels) for label in LABELS
+}
+# Span fields that hold a span_id of the same document.
+SPAN_REFERENCE_FIELDS = ("speaker_span", "cue")
+# Span fields that hold an entity id.
+ENTITY_REFERENCE_FIELDS = ("entity", "speaker", "claimant")
+
+# --- documents -----------------------------------------------------------------
+
+DOCUMENT_FIELDS: tuple[Field, ...] = (
+    Field("doc_id", "string", "The seed file's stem."),
+    Field("title", "string", "The title as it appears in the text."),
+    Field("outlet", "string", "Publisher as named in the text."),
+    Field("outlet_entity", "string", "Registry id of the outlet (claimant of the outlet's own claims)."),
+    Field("genre", "string", "Text genre.", enum=GENRES),
+    Field("language", "string", "Language of the text (ISO 639-1)."),
+    Field("translated", "bool", "True where the text shows it was translated into English."),
+    Field("translated_evidence", "string", "What in the text shows (or does not show) translation."),
+    Field("published", "string", "Publication date (ISO 8601)."),
+    Field("published_source", "string", "stated where the text gives the date, inferred otherwise.", enum=PUBLISHED_SOURCES),
+    Field("published_evidence", "string", "The evidence for the publication date."),
+    Field("dct", "string", "Document creation time (ISO 8601) used to normalise dates."),
+    Field(
+        "speaker",
+        "string",
+        "Registry id of the person whose speech the whole text is (official statements); null otherwise.",
+        nullable=True,
+    ),
+    Field("sha256", "string", "SHA-256 of the seed file's bytes.", derived=True),
+    Field("text", "string", "The seed text, exactly as it is.", derived=True),
+    Field("body", "offsets", "[start, end) ranges of the article proper."),
+    Field("spans", "string", "The document's spans (see SPAN_FIELDS)."),
+)
+DOCUMENT_FIELD_NAMES = tuple(f.name for f in DOCUMENT_FIELDS)
+# Keys of an annotation file, in canonical order.
+DOCUMENT_FILE_KEYS = tuple(f.name for f in DOCUMENT_FIELDS if not f.derived)
+OFFSET_FIELDS = ("start", "end")
+
+# --- entities ------------------------------------------------------------------
+
+ENTITY_FIELDS: tuple[Field, ...] = (
+    Field("entity_id", "string", "Stable lowercase slug."),
+    Field("type", "string", "person, organization or group.", enum=ENTITY_TYPES),
+    Field("name", "string", "Canonical name."),
+    Field("aliases", "string_list", "Other names the texts use."),
+    Field("members", "string_list", "For a group: the entity ids of its members (may be empty)."),
+)
+ENTITY_FIELD_NAMES = tuple(f.name for f in ENTITY_FIELDS)
+
+# --- cross-document links ------------------------------------------------------
+
+CLUSTER_FIELDS: tuple[Field, ...] = (
+    Field("cluster_id", "string", "Stable cluster identifier."),
+    Field("cluster_type", "string", "quote_cluster or claim_cluster.", enum=CLUSTER_TYPES),
+    Field("description", "string", "The utterance or proposition, in a few words."),
+    Field("members", "string", "Member spans (see MEMBER_FIELDS)."),
+)
+MEMBER_FIELDS: tuple[Field, ...] = (
+    Field("doc_id", "string", "Document of the member span."),
+    Field("span_id", "string", "The member span."),
+    Field(
+        "relation",
+        "string",
+        "Relation to the primary source's span (004); null where the primary source lacks it.",
+        nullable=True,
+        enum=RELATIONS,
+    ),
+)
+# One row of the flat `links` config.
+LINK_FIELD_NAMES = ("cluster_id", "cluster_type", "description", "doc_id", "span_id", "relation")
+
+
+# --- dataclasses ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """One annotated span. Fields that do not apply to its label are None."""
+
+    span_id: str
+    label: str
+    start: int
+    end: int
+    text: str
+    status: str
+    entity: str | None = None
+    kind: str | None = None
+    speaker: str | None = None
+    speaker_span: str | None = None
+    cue: str | None = None
+    claimant: str | None = None
+    timex_type: str | None = None
+    value: str | None = None
+    mod: str | None = None
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Span:
+        return cls(**{name: record.get(name) for name in SPAN_FIELD_NAMES})
+
+    def to_record(self) -> dict[str, Any]:
+        """The span as written in an annotation file: only its label's fields."""
+        keep = SPAN_COMMON_FIELDS + LABEL_FIELDS[self.label]
+        return {name: getattr(self, name) for name in keep}
+
+
+@dataclass(frozen=True)
+class Offsets:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document's metadata and spans (the annotation file), without its text."""
+
+    doc_id: str
+    title: str
+    outlet: str
+    outlet_entity: str
+    genre: str
+    language: str
+    translated: bool
+    translated_evidence: str
+    published: str
+    published_source: str
+    published_evidence: str
+    dct: str
+    speaker: str | None
+    body: tuple[Offsets, ...]
+    spans: tuple[Span, ...] = field(default=())
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Document:
+        values = {name: record.get(name) for name in DOCUMENT_FILE_KEYS}
+        values["body"] = tuple(Offsets(int(b["start"]), int(b["end"])) for b in record.get("body") or ())
+        values["spans"] = tuple(Span.from_record(s) for s in record.get("spans") or ())
+        return cls(**values)
+
+    def to_record(self) -> dict[str, Any]:
+        record: dict[str, Any] = {name: getattr(self, name) for name in DOCUMENT_FILE_KEYS}
+        record["body"] = [{"start": b.start, "end": b.end} for b in self.body]
+        record["spans"] = [s.to_record() for s in self.spans]
+        return record
+
+
+@dataclass(frozen=True)
+class Entity:
+    entity_id: str
+    type: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Entity:
+        return cls(
+            entity_id=record["entity_id"],
+            type=record["type"],
+            name=record["name"],
+            aliases=tuple(record.get("aliases") or ()),
+            members=tuple(record.get("members") or ()),
+        )
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "entity_id": self.entity_id,
+            "type": self.type,
+            "name": self.name,
+            "aliases": list(self.aliases),
+            "members": list(self.members),
+        }
+
+
+@dataclass(frozen=True)
+class Member:
+    doc_id: str
+    span_id: str
+    relation: str | None = None
+
+
+@dataclass(frozen=True)
+class Cluster:
+    cluster_id: str
+    cluster_type: str
+    description: str
+    members: tuple[Member, ...] = ()
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Cluster:
+        return cls(
+            cluster_id=record["cluster_id"],
+            cluster_type=record["cluster_type"],
+            description=record["description"],
+            members=tuple(Member(m["doc_id"], m["span_id"], m.get("relation")) for m in record.get("members") or ()),
+        )
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "cluster_id": self.cluster_id,
+            "cluster_type": self.cluster_type,
+            "description": self.description,
+            "members": [{"doc_id": m.doc_id, "span_id": m.span_id, "relation": m.relation} for m in self.members],
+        }
+
+
+# Canonical order of spans in a file: by position, then layer, then id.
+LABEL_ORDER = {label: i for i, label in enumerate(LABELS)}
+
+
+def span_sort_key(record: dict[str, Any]) -> tuple[Any, ...]:
+    """Sort key for span records; tolerant of malformed records."""
+
+    def as_int(v: Any) -> int:
+        return v if isinstance(v, int) and not isinstance(v, bool) else -1
+
+    return (
+        as_int(record.get("start")),
+        as_int(record.get("end")),
+        LABEL_ORDER.get(record.get("label"), len(LABELS)),  # type: ignore[arg-type]
+        str(record.get("span_id")),
+    )
