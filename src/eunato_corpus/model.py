@@ -151,6 +151,12 @@ CLUSTER_FIELDS: tuple[Field, ...] = (
     Field("cluster_id", "string", "Stable cluster identifier."),
     Field("cluster_type", "string", "quote_cluster or claim_cluster.", enum=CLUSTER_TYPES),
     Field("description", "string", "The utterance or proposition, in a few words."),
+    Field(
+        "primary_text",
+        "string",
+        "The passage of the primary source (004) that the members' relation refers to, verbatim; null where 004 lacks it.",
+        nullable=True,
+    ),
     Field("members", "string", "Member spans (see MEMBER_FIELDS)."),
 )
 MEMBER_FIELDS: tuple[Field, ...] = (
@@ -165,7 +171,7 @@ MEMBER_FIELDS: tuple[Field, ...] = (
     ),
 )
 # One row of the flat `links` config.
-LINK_FIELD_NAMES = ("cluster_id", "cluster_type", "description", "doc_id", "span_id", "relation")
+LINK_FIELD_NAMES = ("cluster_id", "cluster_type", "description", "primary_text", "doc_id", "span_id", "relation")
 
 
 # --- dataclasses ---------------------------------------------------------------
@@ -281,6 +287,7 @@ class Cluster:
     cluster_id: str
     cluster_type: str
     description: str
+    primary_text: str | None = None
     members: tuple[Member, ...] = ()
 
     @classmethod
@@ -289,6 +296,7 @@ class Cluster:
             cluster_id=record["cluster_id"],
             cluster_type=record["cluster_type"],
             description=record["description"],
+            primary_text=record.get("primary_text"),
             members=tuple(Member(m["doc_id"], m["span_id"], m.get("relation")) for m in record.get("members") or ()),
         )
 
@@ -297,6 +305,7 @@ class Cluster:
             "cluster_id": self.cluster_id,
             "cluster_type": self.cluster_type,
             "description": self.description,
+            "primary_text": self.primary_text,
             "members": [{"doc_id": m.doc_id, "span_id": m.span_id, "relation": m.relation} for m in self.members],
         }
 
