@@ -1,0 +1,250 @@
+"""The JSON Schemas of the annotation files, resolved offline, and their errors as Issues.
+
+Schemas are read from the package (``schema/*.schema.json``) into a local
+:class:`referencing.Registry`. Giving jsonschema an explicit registry matters:
+without one it would fetch unknown remote ``$ref`` targets over the network.
+Here a ``$ref`` that the registry cannot resolve becomes a ``schema-invalid``
+issue instead.
+
+Errors are turned into :class:`~eunato_corpus.issues.Issue` records with stable
+rule ids (``schema-required``, ``schema-type``, ...), a JSON pointer built from
+``err.absolute_path`` and a short message written here, never jsonschema's own
+message, which may repeat a whole (possibly huge) instance.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import referencing.exceptions
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError, ValidationError, best_match
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from .issues import RULES, Issue
+from .model import LABEL_FIELDS, SPAN_COMMON_FIELDS, SPAN_FIELD_NAMES
+
+KINDS = ("document", "entities", "links")
+
+_RANGE_KEYWORDS = frozenset(
+    {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems",
+     "minProperties", "maxProperties"}
+)
+_JSON_TYPE_NAMES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null",
+                    int: "an integer", float: "a number"}
+
+
+def default_schema_dir() -> Path:
+    """Where the package's schemas live: inside the installed package (wheel), or
+    the repository's ``schema/`` folder (editable install)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "schema"
+    return packaged if packaged.is_dir() else here.parents[1] / "schema"
+
+
+@dataclass(frozen=True)
+class SchemaSet:
+    """One compiled validator per kind of annotation file, plus any problem met
+    while loading them (reported as ``schema-invalid``)."""
+
+    validators: Mapping[str, Draft202012Validator]
+    problems: tuple[Issue, ...]
+
+
+def _problem(file: str, message: str) -> Issue:
+    rule = RULES["schema-invalid"]
+    return Issue(file=file, line=None, pointer="", rule=rule.id, severity=rule.severity, message=message)
+
+
+@functools.lru_cache(maxsize=8)
+def load_schemas(schema_dir: Path | None = None) -> SchemaSet:
+    """Read every ``*.schema.json`` of ``schema_dir`` into one local registry and
+    compile a validator for each of :data:`KINDS`. Never touches the network."""
+    folder = schema_dir if schema_dir is not None else default_schema_dir()
+    problems: list[Issue] = []
+    contents: dict[str, dict[str, Any]] = {}
+    resources: list[tuple[str, Resource[Any]]] = []
+    for path in sorted(folder.glob("*.schema.json")):
+        try:
+            schema = json.loads(path.read_bytes().decode("utf-8"))
+            Draft202012Validator.check_schema(schema)
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+            problems.append(_problem(path.as_posix(), f"schema file cannot be read: {_short(str(exc), 120)}"))
+            continue
+        except SchemaError as exc:
+            problems.append(_problem(path.as_posix(), f"not a valid Draft 2020-12 schema: {_short(exc.message, 120)}"))
+            continue
+        kind = path.name.removesuffix(".schema.json")
+        contents[kind] = schema
+        resource = Resource.from_contents(schema, default_specification=DRAFT202012)
+        resources.append((schema.get("$id") or path.resolve().as_uri(), resource))
+    registry: Registry[Any] = Registry().with_resources(resources)
+    validators: dict[str, Draft202012Validator] = {}
+    for kind in KINDS:
+        if kind not in contents:
+            problems.append(_problem((folder / f"{kind}.schema.json").as_posix(), f"no usable schema for {kind} files"))
+            continue
+        validators[kind] = Draft202012Validator(contents[kind], registry=registry)
+    return SchemaSet(validators=validators, problems=tuple(problems))
+
+
+# --- turning jsonschema errors into issues ----------------------------------------
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """A bounded repr for messages: instances may be huge or deeply nested."""
+    if isinstance(value, (dict, list)):
+        text = "an object" if isinstance(value, dict) else "an array"
+    elif isinstance(value, str):
+        text = repr(value)
+    else:
+        try:
+            text = json.dumps(value)
+        except (TypeError, ValueError):
+            text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _type_name(value: Any) -> str:
+    return _JSON_TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def _pointer(path: Sequence[Any]) -> str:
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
+
+
+def _field_name(path: Sequence[Any]) -> str:
+    return str(path[-1]) if path else "document"
+
+
+def _resolve(data: Any, path: Sequence[Any]) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _explain(err: ValidationError, root: Any) -> tuple[str, str, str]:
+    """(rule id, pointer, message) for one jsonschema error."""
+    path = list(err.absolute_path)
+    pointer = _pointer(path)
+    field = _field_name(path)
+    keyword = err.validator
+    if err.schema is False:
+        parent = _resolve(root, path[:-1])
+        return "schema-field-not-for-label", pointer, _not_for_label(field, parent)
+    if keyword == "required":
+        where = f"/{pointer[1:]}" if path else "the file"
+        return "schema-required", pointer, f"missing required field {_missing(err)!r} in {where}"
+    if keyword == "type":
+        expected = err.validator_value
+        wanted = " or ".join(expected) if isinstance(expected, list) else str(expected)
+        return "schema-type", pointer, f"field {field!r} must be {wanted}, not {_type_name(err.instance)} {_short(err.instance)}"
+    if keyword in ("enum", "const"):
+        allowed = err.validator_value if keyword == "enum" else [err.validator_value]
+        choices = ", ".join(json.dumps(a) for a in allowed)
+        return "schema-enum", pointer, f"field {field!r} is {_short(err.instance)}, not one of {choices}"
+    if keyword == "pattern":
+        return "schema-pattern", pointer, f"field {field!r} value {_short(err.instance)} does not match {err.validator_value}"
+    if keyword in _RANGE_KEYWORDS:
+        return "schema-range", pointer, f"field {field!r} value {_short(err.instance)} breaks {keyword} {err.validator_value}"
+    return "schema-other", pointer, f"field {field!r}: {_short(err.message, 160)}"
+
+
+def _not_for_label(field: str, record: Any) -> str:
+    label = record.get("label") if isinstance(record, dict) else None
+    where = f"a {label} span" if isinstance(label, str) else "this record"
+    return f"field {field!r} does not apply to {where}"
+
+
+def _misplaced_fields(record: Any) -> list[str]:
+    """Span fields that the record's label does not carry (from the model's field list)."""
+    if not isinstance(record, dict) or record.get("label") not in LABEL_FIELDS:
+        return []
+    allowed = set(SPAN_COMMON_FIELDS) | set(LABEL_FIELDS[record["label"]])
+    return [name for name in SPAN_FIELD_NAMES if name in record and name not in allowed]
+
+
+def _missing(err: ValidationError) -> str:
+    """The field a ``required`` error is about (jsonschema yields one error per
+    missing field and names it only in its message)."""
+    match = re.match(r"^'(.*)' is a required property$", err.message)
+    return match.group(1) if match else _short(err.message)
+
+
+def _leaves(err: ValidationError) -> Iterator[ValidationError]:
+    """The errors to report for one top-level error: anyOf/oneOf collapse to the
+    best matching alternative; additionalProperties splits per unknown field."""
+    if err.validator in ("anyOf", "oneOf") and err.context:
+        yield from _leaves(best_match(err.context))
+        return
+    yield err
+
+
+def _unknown_fields(err: ValidationError) -> list[str]:
+    schema = err.schema if isinstance(err.schema, dict) else {}
+    known = set(schema.get("properties", {}))
+    instance = err.instance if isinstance(err.instance, dict) else {}
+    return sorted(str(key) for key in instance if key not in known)
+
+
+def schema_issues(data: Any, kind: str, file: str, schemas: SchemaSet, doc_id: str | None = None) -> list[Issue]:
+    """Every schema violation of one parsed annotation file, as issues without
+    line numbers (the caller adds them from the file's text)."""
+    validator = schemas.validators.get(kind)
+    if validator is None:
+        return []
+    issues: list[Issue] = []
+
+    def add(rule_id: str, pointer: str, message: str) -> None:
+        rule = RULES[rule_id]
+        issues.append(Issue(file, None, pointer, rule_id, rule.severity, message, doc_id, _span_id(data, pointer)))
+
+    misplaced_done: set[str] = set()
+    try:
+        for top in validator.iter_errors(data):
+            for err in _leaves(top):
+                if err.schema is False and isinstance(_resolve(data, list(err.absolute_path)), dict):
+                    # jsonschema reports a false subschema under "properties" at the
+                    # object, not the field: name the fields from the model instead.
+                    base = _pointer(list(err.absolute_path))
+                    if base not in misplaced_done:
+                        misplaced_done.add(base)
+                        record = _resolve(data, list(err.absolute_path))
+                        for name in _misplaced_fields(record):
+                            add("schema-field-not-for-label", f"{base}/{name}", _not_for_label(name, record))
+                    continue
+                if err.validator == "additionalProperties" and err.schema is not False:
+                    base = _pointer(list(err.absolute_path))
+                    for name in _unknown_fields(err):
+                        add("schema-unknown-field", f"{base}/{_pointer([name])[1:]}", f"unknown field {name!r}")
+                    continue
+                add(*_explain(err, data))
+    except referencing.exceptions.Unresolvable as exc:
+        add("schema-invalid", "", f"a $ref of the {kind} schema cannot be resolved locally: {_short(str(exc), 120)}")
+    except RecursionError:
+        add("json-too-deep", "", "the file nests too deeply to check against the schema")
+    # A value of the wrong type is reported once, as such, not also as out of range.
+    mistyped = {i.pointer for i in issues if i.rule == "schema-type"}
+    return [i for i in issues if i.rule == "schema-type" or i.pointer not in mistyped]
+
+
+def _span_id(data: Any, pointer: str) -> str | None:
+    """The span_id of the span a pointer lies in (``/spans/3/...``), if any."""
+    parts = pointer.split("/")
+    if len(parts) >= 3 and parts[1] == "spans" and parts[2].isdigit() and isinstance(data, dict):
+        spans = data.get("spans")
+        index = int(parts[2])
+        if isinstance(spans, list) and index < len(spans) and isinstance(spans[index], dict):
+            span_id = spans[index].get("span_id")
+            return span_id if isinstance(span_id, str) else None
+    return None

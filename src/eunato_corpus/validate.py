@@ -1,0 +1,433 @@
+"""Validate a corpus root: every problem of every file, in one run, never a traceback.
+
+The order of work keeps memory bounded by the largest document, not the corpus:
+
+1. the seeds' manifest (``seeds/SHA256SUMS``);
+2. the entity registry and the links (small): their own rules, and the set of
+   span ids that links ask about, per document;
+3. the documents, streamed one at a time through :func:`check_document_file`
+   (a top-level function taking a path and a small picklable context, so that
+   it can run in worker processes); each returns its issues and the labels of
+   the spans that links asked about, so link membership is checked without
+   holding every span of the corpus;
+4. seeds without annotation files, and link members against what the documents
+   held.
+
+Each file passes three levels: the file itself (bytes, encoding, JSON syntax,
+canonical form), its JSON Schema (:mod:`eunato_corpus.schema`) and the corpus
+rules (:mod:`eunato_corpus.rules`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import math
+import re
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from itertools import repeat
+from pathlib import Path
+from typing import Any
+
+from . import rules
+from .io import (
+    ANNOTATIONS_DIR,
+    DOCS_DIR,
+    ENTITIES_NAME,
+    LINKS_NAME,
+    CorpusPaths,
+    canonicalize,
+    dumps_canonical,
+    pointer_lines,
+)
+from .issues import RULES, Issue, Severity, issue_sort_key
+from .schema import load_schemas, schema_issues
+
+__all__ = ["ParsedFile", "ValidationResult", "check_document_file", "read_json_file", "validate"]
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """Everything one validation run found, sorted by (file, line, rule, pointer)."""
+
+    issues: tuple[Issue, ...]
+    files_checked: int
+
+    @property
+    def errors(self) -> tuple[Issue, ...]:
+        return tuple(i for i in self.issues if i.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Issue, ...]:
+        return tuple(i for i in self.issues if i.severity is Severity.WARNING)
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
+        return not self.errors
+
+
+# --- reading one JSON file with file-level checks --------------------------------
+
+
+class _Lossy(list[str]):
+    """What parsing could not keep exactly: keys met twice in one object
+    (``key:<name>``) and numbers beyond a float's range (``number:<text>``)."""
+
+
+@dataclass
+class ParsedFile:
+    """A JSON file read with file-level checks. ``parsed`` is False when the file
+    could not be parsed at all (then ``data`` is None). ``exact`` is False when
+    writing ``data`` back would change it (a repeated key, a number such as 1e400
+    that a float cannot hold): such a file is never rewritten."""
+
+    data: Any
+    text: str | None
+    parsed: bool
+    issues: list[Issue] = field(default_factory=list)
+    exact: bool = True
+
+
+def _file_issue(file: str, rule_id: str, message: str, line: int | None = None, doc_id: str | None = None) -> Issue:
+    rule = RULES[rule_id]
+    return Issue(file, line, "", rule_id, rule.severity, message, doc_id)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _loads(text: str, lossy: _Lossy) -> Any:
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in items:
+            if key in result:
+                lossy.append(f"key:{key}")
+            result[key] = value
+        return result
+
+    def number(literal: str) -> float:
+        value = float(literal)
+        if math.isinf(value):
+            lossy.append(f"number:{literal}")
+        return value
+
+    return json.loads(text, object_pairs_hook=pairs, parse_float=number, parse_constant=_reject_constant)
+
+
+def _first_difference_line(a: str, b: str) -> int:
+    for number, (left, right) in enumerate(zip(a.split("\n"), b.split("\n")), start=1):
+        if left != right:
+            return number
+    return min(a.count("\n"), b.count("\n")) + 1
+
+
+def read_json_file(path: Path, display: str, kind: str, doc_id: str | None = None, *, canonical: bool = True) -> ParsedFile:
+    """Read and parse one annotation file, reporting file-level problems: empty,
+    not UTF-8, BOM, CRLF, invalid JSON (with line and column), repeated keys,
+    nesting too deep, and (as a warning) a file not in canonical form."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return ParsedFile(None, None, False, [_file_issue(display, "file-missing", f"cannot read file: {exc.strerror}", doc_id=doc_id)])
+    issues: list[Issue] = []
+    if not raw.strip():
+        return ParsedFile(None, None, False, [_file_issue(display, "file-empty", "file is empty", doc_id=doc_id)])
+    if raw.startswith(codecs.BOM_UTF8):
+        issues.append(_file_issue(display, "file-bom", "file starts with a UTF-8 byte order mark", 1, doc_id))
+        raw = raw[len(codecs.BOM_UTF8):]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        issues.append(_file_issue(display, "file-not-utf8",
+                                  f"byte 0x{raw[exc.start]:02x} at line {line} column {column} is not UTF-8", line, doc_id))
+        return ParsedFile(None, None, False, issues)
+    crlf = text.find("\r\n")
+    if crlf >= 0:
+        issues.append(_file_issue(display, "file-crlf", "file uses CRLF line endings", text.count("\n", 0, crlf) + 1, doc_id))
+    lossy = _Lossy()
+    try:
+        data = _loads(text, lossy)
+    except json.JSONDecodeError as exc:
+        issues.append(_file_issue(display, "json-invalid", f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+                                  exc.lineno, doc_id))
+        return ParsedFile(None, text, False, issues)
+    except RecursionError:
+        issues.append(_file_issue(display, "json-too-deep", "JSON nests too deeply to be read", None, doc_id))
+        return ParsedFile(None, text, False, issues)
+    except ValueError as exc:  # e.g. NaN, or an integer of more than 4300 digits
+        issues.append(_file_issue(display, "json-invalid", f"invalid JSON: {str(exc)[:120]}", None, doc_id))
+        return ParsedFile(None, text, False, issues)
+    for key in sorted({item[4:] for item in lossy if item.startswith("key:")}):
+        issues.append(_file_issue(display, "json-duplicate-key", f"key {key[:60]!r} appears twice in one object", None, doc_id))
+    if lossy:  # the schema reports a huge number as not an integer
+        return ParsedFile(data, text, True, issues, exact=False)
+    if canonical and not issues:
+        try:
+            expected = dumps_canonical(canonicalize(data, kind))
+        except RecursionError:
+            issues.append(_file_issue(display, "json-too-deep", "JSON nests too deeply to be written back", None, doc_id))
+            return ParsedFile(data, text, True, issues)
+        if expected != text:
+            issues.append(_file_issue(display, "file-not-canonical", "file is not in canonical form (run 'eunato-corpus fmt')",
+                                      _first_difference_line(text, expected), doc_id))
+    return ParsedFile(data, text, True, issues)
+
+
+def _with_lines(issues: Iterable[Issue], text: str | None) -> list[Issue]:
+    """Fill in missing line numbers from the file's text (error path only)."""
+    issues = list(issues)
+    if text is None or all(i.line is not None for i in issues):
+        return issues
+    lines = pointer_lines(text)
+
+    def line_for(pointer: str) -> int | None:
+        while True:
+            if pointer in lines:
+                return lines[pointer]
+            if not pointer:
+                return None
+            pointer = pointer.rsplit("/", 1)[0]
+
+    return [i if i.line is not None else replace(i, line=line_for(i.pointer)) for i in issues]
+
+
+# --- one document: a top-level function, so worker processes can run it -----------
+
+
+@dataclass(frozen=True)
+class SharedContext:
+    """What every document check needs from the corpus: small and picklable."""
+
+    entity_ids: frozenset[str] | None
+    release: bool
+    schema_dir: Path | None = None
+
+
+@dataclass(frozen=True)
+class DocJob:
+    """One document to check: its annotation file and its seed."""
+
+    path: Path
+    display: str
+    stem: str
+    seed: Path | None
+    seed_display: str
+    seed_digest: str | None
+    wanted_spans: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class DocOutcome:
+    """Issues of one document, and the labels of the spans that links asked about."""
+
+    issues: tuple[Issue, ...]
+    found: dict[str, str]
+
+
+def _read_seed(job: DocJob) -> tuple[str | None, list[Issue]]:
+    if job.seed is None:
+        return None, [_file_issue(job.display, "annotation-no-seed", f"no seed text seeds/{job.stem}.txt for this annotation file",
+                                  1, job.stem)]
+    try:
+        raw = job.seed.read_bytes()
+    except OSError as exc:
+        return None, [_file_issue(job.seed_display, "seed-not-utf8", f"cannot read seed: {exc.strerror}", doc_id=job.stem)]
+    issues = []
+    if job.seed_digest is not None and hashlib.sha256(raw).hexdigest() != job.seed_digest:
+        issues.append(_file_issue(job.seed_display, "seed-checksum-mismatch",
+                                  "seed text differs from its SHA-256 in seeds/SHA256SUMS (the raw text was edited)", doc_id=job.stem))
+    try:
+        return raw.decode("utf-8"), issues
+    except UnicodeDecodeError as exc:
+        issues.append(_file_issue(job.seed_display, "seed-not-utf8", f"byte {exc.start} of the seed is not UTF-8", doc_id=job.stem))
+        return None, issues
+
+
+def check_document_file(job: DocJob, shared: SharedContext) -> DocOutcome:
+    """Every check of one document file and its seed. Never raises on bad input."""
+    seed_text, issues = _read_seed(job)
+    parsed = read_json_file(job.path, job.display, "document", job.stem)
+    doc_issues = list(parsed.issues)
+    found: dict[str, str] = {}
+    if parsed.parsed:
+        ctx = rules.DocContext(file=job.display, release=shared.release, doc_id=job.stem, stem=job.stem,
+                               entity_ids=shared.entity_ids)
+        try:
+            doc_issues += schema_issues(parsed.data, "document", job.display, load_schemas(shared.schema_dir), job.stem)
+            doc_issues += rules.check_document(parsed.data, seed_text, ctx)
+            found = rules.requested_labels(parsed.data, job.wanted_spans) if job.wanted_spans else {}
+        except RecursionError:
+            doc_issues.append(_file_issue(job.display, "json-too-deep", "the file nests too deeply to check", None, job.stem))
+    try:
+        doc_issues = _with_lines(doc_issues, parsed.text)
+    except RecursionError:  # pragma: no cover - pointer_lines is iterative
+        pass
+    return DocOutcome(tuple(issues + doc_issues), found)
+
+
+# --- the manifest -------------------------------------------------------------------
+
+_MANIFEST_LINE = re.compile(r"^([0-9a-fA-F]{64}) [ *](.+)$")
+
+
+def _check_manifest(paths: CorpusPaths, display: str) -> tuple[dict[str, str] | None, list[Issue]]:
+    """{seed file name: digest}, or None when the manifest is missing or unreadable."""
+    try:
+        text = paths.manifest.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        return None, [_file_issue(display, "file-missing", "the seeds' manifest SHA256SUMS is missing")]
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [_file_issue(display, "manifest-malformed", f"manifest cannot be read: {exc}")]
+    entries: dict[str, str] = {}
+    issues: list[Issue] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = _MANIFEST_LINE.match(line.rstrip("\r"))
+        name = match.group(2) if match else None
+        if match is None or name is None or "/" in name or "\\" in name or name in (".", ".."):
+            issues.append(_file_issue(display, "manifest-malformed", f"line {number} is not '<sha256>  <file name>'", number))
+            continue
+        entries[name] = match.group(1).lower()
+        if not (paths.seeds / name).is_file():
+            issues.append(_file_issue(display, "manifest-entry-no-seed", f"manifest lists {name[:80]!r}, which is not in seeds/", number))
+    return entries, issues
+
+
+# --- the registry and the links -------------------------------------------------------
+
+
+def _check_aux_file(path: Path, display: str, kind: str, release: bool, schema_dir: Path | None) -> tuple[ParsedFile, list[Issue]]:
+    parsed = read_json_file(path, display, kind)
+    issues = list(parsed.issues)
+    if parsed.parsed:
+        ctx = rules.FileContext(file=display, release=release)
+        try:
+            issues += schema_issues(parsed.data, kind, display, load_schemas(schema_dir))
+            issues += rules.check_registry(parsed.data, ctx) if kind == "entities" else rules.check_links(parsed.data, ctx)
+        except RecursionError:
+            issues.append(_file_issue(display, "json-too-deep", "the file nests too deeply to check"))
+    return parsed, issues
+
+
+def _document_paths(docs_dir: Path) -> list[Path]:
+    """The document files of an annotation folder, in doc_id order."""
+    return sorted(docs_dir.glob("*.json")) if docs_dir.is_dir() else []
+
+
+def _map_documents(jobs: Iterable[DocJob], shared: SharedContext, workers: int) -> Iterator[DocOutcome]:
+    """Check documents one at a time, in this process or in ``workers`` processes;
+    results come back in job order either way."""
+    if workers <= 1:
+        yield from map(check_document_file, jobs, repeat(shared))
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(check_document_file, jobs, repeat(shared), chunksize=8)
+
+
+def validate(
+    root: str | Path = ".",
+    *,
+    release: bool = False,
+    annotations: str | Path | None = None,
+    jobs: int = 1,
+    schema_dir: str | Path | None = None,
+) -> ValidationResult:
+    """Validate the corpus at ``root`` and return every issue found.
+
+    ``annotations`` validates another annotation folder with the same layout
+    (``docs/``, ``entities.json``, ``links.json``), e.g. ``annotations/passes/b``,
+    against the seeds of ``root``. ``release`` turns drafts and unannotated
+    seeds into errors. ``jobs`` > 1 checks documents in that many processes.
+    ``schema_dir`` replaces the package's schemas (for tests and tools); they are
+    still resolved offline.
+    """
+    root_path = Path(root)
+    paths = CorpusPaths(root_path)
+    folder = Path(annotations) if annotations is not None else root_path / ANNOTATIONS_DIR
+    schemas_at = Path(schema_dir) if schema_dir is not None else None
+    base = root_path.resolve()
+
+    def show(path: Path) -> str:
+        try:
+            return path.resolve().relative_to(base).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    issues: list[Issue] = list(load_schemas(schemas_at).problems)
+    files_checked = 0
+
+    manifest, found_issues = _check_manifest(paths, show(paths.manifest))
+    issues += found_issues
+    seed_files = {p.stem: p for p in sorted(paths.seeds.glob("*.txt"))} if paths.seeds.is_dir() else {}
+    if manifest is not None:
+        issues += [_file_issue(show(p), "seed-not-in-manifest", f"{p.name} has no line in seeds/SHA256SUMS", doc_id=stem)
+                   for stem, p in seed_files.items() if p.name not in manifest]
+
+    entity_ids: frozenset[str] | None = None
+    entities_path = folder / ENTITIES_NAME
+    if entities_path.is_file():
+        parsed, found_issues = _check_aux_file(entities_path, show(entities_path), "entities", release, schemas_at)
+        issues += _with_lines(found_issues, parsed.text)
+        files_checked += 1
+        if parsed.parsed and isinstance(parsed.data, dict) and isinstance(parsed.data.get("entities"), list):
+            entity_ids = rules.registry_ids(parsed.data)
+    else:
+        issues.append(_file_issue(show(entities_path), "file-missing", "the entity registry is missing"))
+
+    members: list[rules.MemberRef] = []
+    links_path = folder / LINKS_NAME
+    links_text: str | None = None
+    if links_path.is_file():
+        parsed, found_issues = _check_aux_file(links_path, show(links_path), "links", release, schemas_at)
+        issues += _with_lines(found_issues, parsed.text)
+        files_checked += 1
+        if parsed.parsed:
+            members = list(rules.link_members(parsed.data))
+            links_text = parsed.text
+    wanted: dict[str, set[str]] = {}
+    for member in members:
+        wanted.setdefault(member.doc_id, set()).add(member.span_id)
+
+    shared = SharedContext(entity_ids=entity_ids, release=release, schema_dir=schemas_at)
+    doc_paths = _document_paths(folder / DOCS_DIR)
+    stems = [p.stem for p in doc_paths]
+    doc_jobs = (
+        DocJob(path=p, display=show(p), stem=p.stem, seed=seed_files.get(p.stem),
+               seed_display=show(paths.seed(p.stem)),
+               seed_digest=manifest.get(f"{p.stem}.txt") if manifest is not None else None,
+               wanted_spans=frozenset(wanted.get(p.stem, ())))
+        for p in doc_paths
+    )
+    found_by_doc: dict[str, dict[str, str]] = {}
+    for stem, outcome in zip(stems, _map_documents(doc_jobs, shared, jobs)):
+        issues += outcome.issues
+        files_checked += 1
+        if stem in wanted:
+            found_by_doc[stem] = outcome.found
+
+    annotated = set(stems)
+    seed_rule = RULES["seed-no-annotation"]
+    for stem, seed in seed_files.items():
+        if stem in annotated:
+            continue
+        issues.append(Issue(show(seed), None, "", seed_rule.id, seed_rule.severity_for(release),
+                            f"seed {seed.name} has no annotation file {DOCS_DIR}/{stem}.json", stem))
+        digest = manifest.get(seed.name) if manifest is not None else None
+        if digest is not None and hashlib.sha256(seed.read_bytes()).hexdigest() != digest:
+            issues.append(_file_issue(show(seed), "seed-checksum-mismatch",
+                                      "seed text differs from its SHA-256 in seeds/SHA256SUMS (the raw text was edited)", doc_id=stem))
+
+    link_ctx = rules.FileContext(file=show(links_path), release=release)
+    link_issues = [issue for ref in members
+                   for issue in rules.check_link_member(ref, found_by_doc.get(ref.doc_id) if ref.doc_id in annotated else None, link_ctx)]
+    issues += _with_lines(link_issues, links_text)
+
+    return ValidationResult(tuple(sorted(issues, key=issue_sort_key)), files_checked)
