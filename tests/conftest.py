@@ -94,6 +94,26 @@ def mini_document() -> dict[str, Any]:
 
 
 @pytest.fixture
+def hf_offline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Make ``datasets`` work offline with a private cache; returns the cache folder.
+
+    ``datasets`` reads its settings at import time, so the module attributes are
+    patched as well as the environment.
+    """
+    import datasets
+    import huggingface_hub
+
+    cache = tmp_path / "hf-cache"
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+    monkeypatch.setattr(datasets.config, "HF_DATASETS_OFFLINE", True)
+    monkeypatch.setattr(datasets.config, "HF_DATASETS_CACHE", cache)
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+    return cache
+
+
+@pytest.fixture
 def edit_json() -> Callable[[Path, Callable[[Any], Any]], None]:
     """Apply ``change(data)`` to a JSON file in place (written non-canonically on purpose)."""
 
