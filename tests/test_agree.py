@@ -15,6 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eunato_corpus.agree import (
+    list_disagreements,
+    read_pass,
+    render_disagreements,
     ATTRIBUTES,
     AgreementError,
     ScoredSpan,
@@ -422,3 +425,53 @@ def test_cli_unreadable_pass_exits_1_with_a_message(root: Path) -> None:
     result = run("agree", str(a), str(b), "--root", str(root))
     assert result.exit_code == 1
     assert "does not parse" in result.output and "INCOMPLETE" in result.output
+
+
+# --- disagreements for adjudication ------------------------------------------------
+
+
+def test_disagreements_list_every_unmatched_span_boundary_and_attribute(tmp_path: Path) -> None:
+    # A and B agree on "January 6"; B widens the quote by nothing but changes its kind;
+    # B's claim is shorter than A's; A alone has the date "January 10"; B alone has a cue.
+    quote_a = span("q1", "quote", "the signing will take place", kind="indirect")
+    quote_b = span("q1", "quote", "the signing will take place", kind="mixed")
+    claim_a = span("c1", "claim", "the signing will take place at NATO headquarters")
+    claim_b = span("c1", "claim", "the signing will take place")
+    pass_a = write_pass(tmp_path / "a", {MINI_DOC_ID: [span("d1", "date", "January 6"), span("d2", "date", "January 10"),
+                                                       quote_a, claim_a]})
+    pass_b = write_pass(tmp_path / "b", {MINI_DOC_ID: [span("d1", "date", "January 6"), span("k1", "cue", "said"),
+                                                       quote_b, claim_b]})
+    found = list_disagreements(read_pass(pass_a, "A"), read_pass(pass_b, "B"))
+    flat = sorted((d.kind, d.label, d.detail) for d in found)
+    assert flat == [
+        ("attribute", "quote", "kind: 'indirect' vs 'mixed'"),
+        ("boundary", "claim", ""),
+        ("only_in_a", "date", ""),
+        ("only_in_b", "cue", ""),
+    ]
+    rendered = render_disagreements(found)
+    assert rendered.startswith("Disagreements: 4")
+    assert "'January 10'" in rendered and "'said'" in rendered
+
+
+def test_identical_passes_have_no_disagreements(tmp_path: Path) -> None:
+    spans = [span("d1", "date", "January 6"), span("q1", "quote", "the signing will take place")]
+    pass_a = write_pass(tmp_path / "a", {MINI_DOC_ID: spans})
+    pass_b = write_pass(tmp_path / "b", {MINI_DOC_ID: copy.deepcopy(spans)})
+    assert list_disagreements(read_pass(pass_a, "A"), read_pass(pass_b, "B")) == ()
+
+
+def test_cli_details_adds_the_listing_in_text_and_json(tmp_path: Path, root: Path) -> None:
+    pass_a = write_pass(tmp_path / "a", {MINI_DOC_ID: [span("d1", "date", "January 6")]})
+    pass_b = write_pass(tmp_path / "b", {MINI_DOC_ID: [span("d1", "date", "January 6", value="2023-01-06")]})
+    runner = CliRunner()
+    text = runner.invoke(cli, ["agree", str(pass_a), str(pass_b), "--root", str(root), "--details"],
+                         catch_exceptions=False)
+    assert text.exit_code == 0
+    assert "Disagreements: 1" in text.output and "value: 'XXXX' vs '2023-01-06'" in text.output
+    as_json = runner.invoke(cli, ["agree", str(pass_a), str(pass_b), "--root", str(root), "--details", "--format", "json"],
+                            catch_exceptions=False)
+    payload = json.loads(as_json.output)
+    assert [d["kind"] for d in payload["disagreements"]] == ["attribute"]
+    assert payload["layers"] == json.loads(runner.invoke(cli, ["agree", str(pass_a), str(pass_b), "--root", str(root),
+                                                               "--format", "json"]).output)["layers"]

@@ -523,6 +523,87 @@ def agree(pass_a: Path, pass_b: Path, *, root: Path = Path(".")) -> AgreementRep
                           names=(Path(pass_a).as_posix(), Path(pass_b).as_posix()))
 
 
+# --- disagreements, for adjudication -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """One thing the passes disagree on, as an adjudicator reads it.
+
+    ``kind`` is ``only_in_a`` / ``only_in_b`` (a span the other pass has no
+    overlapping span of the same label for), ``boundary`` (overlap-matched spans
+    with different offsets) or ``attribute`` (matched spans whose attribute
+    differs; ``detail`` names it)."""
+
+    doc_id: str
+    kind: str
+    label: str
+    a: str | None
+    b: str | None
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"doc_id": self.doc_id, "kind": self.kind, "label": self.label, "a": self.a, "b": self.b,
+                "detail": self.detail}
+
+
+def _describe(span: ScoredSpan) -> str:
+    text = str(span.record.get("text", ""))
+    return f"{span.record.get('span_id')} [{span.start}:{span.end}] {text!r}"
+
+
+def list_disagreements(pass_a: PassData, pass_b: PassData) -> tuple[Disagreement, ...]:
+    """Every disagreement between two passes, document by document, in text order.
+
+    Uses the same one-to-one overlap matching as the scores, so each unmatched
+    span here is one missing true positive there."""
+    found: list[Disagreement] = []
+    for doc_id in sorted(set(pass_a.documents) & set(pass_b.documents)):
+        spans_a, spans_b = pass_a.documents[doc_id], pass_b.documents[doc_id]
+        matched = match_overlapping(spans_a, spans_b)
+        seen_a = {a.index for a, _ in matched}
+        seen_b = {b.index for _, b in matched}
+        items: list[tuple[int, Disagreement]] = []
+        for a in spans_a:
+            if a.index not in seen_a:
+                items.append((a.start, Disagreement(doc_id, "only_in_a", a.label, _describe(a), None)))
+        for b in spans_b:
+            if b.index not in seen_b:
+                items.append((b.start, Disagreement(doc_id, "only_in_b", b.label, None, _describe(b))))
+        for a, b in matched:
+            if (a.start, a.end) != (b.start, b.end):
+                items.append((a.start, Disagreement(doc_id, "boundary", a.label, _describe(a), _describe(b))))
+            for spec in ATTRIBUTES:
+                if spec.layer != a.label:
+                    continue
+                value_a, value_b = attribute_value(a.record, spec.attribute), attribute_value(b.record, spec.attribute)
+                if value_a != value_b:
+                    detail = f"{spec.attribute}: {value_a!r} vs {value_b!r}"
+                    items.append((a.start, Disagreement(doc_id, "attribute", a.label, _describe(a), _describe(b), detail)))
+        found.extend(d for _, d in sorted(items, key=lambda item: (item[0], item[1].label, item[1].kind)))
+    return tuple(found)
+
+
+def render_disagreements(disagreements: Sequence[Disagreement]) -> str:
+    """One line per disagreement (two for a pair), grouped by document."""
+    lines: list[str] = [f"Disagreements: {len(disagreements)}"]
+    current = None
+    for item in disagreements:
+        if item.doc_id != current:
+            current = item.doc_id
+            lines.append(f"== {current}")
+        head = f"  {item.kind:<10} {item.label:<7}"
+        if item.kind == "only_in_a":
+            lines.append(f"{head} A {item.a}")
+        elif item.kind == "only_in_b":
+            lines.append(f"{head} B {item.b}")
+        else:
+            suffix = f"  ({item.detail})" if item.detail else ""
+            lines.append(f"{head} A {item.a}{suffix}")
+            lines.append(f"{'':<21} B {item.b}")
+    return "\n".join(lines)
+
+
 # --- renderers -------------------------------------------------------------------
 
 

@@ -187,20 +187,32 @@ def rules_command(markdown: bool) -> None:
 @_ROOT_OPTION
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True, help="Tables for the terminal, JSON for tools, or Markdown for DATASET_CARD.md.")
+@click.option("--details", is_flag=True, help="Also list every disagreement, for adjudication.")
 @click.pass_context
-def agree_command(ctx: click.Context, pass_a: Path, pass_b: Path, root: Path, output_format: str) -> None:
+def agree_command(ctx: click.Context, pass_a: Path, pass_b: Path, root: Path, output_format: str,
+                  details: bool) -> None:
     """Agreement of annotation pass PASS_B against PASS_A, per layer and attribute.
 
     Exit 0 when measured; 1 when a pass folder, or one of its document files, cannot be read.
     """
-    from .agree import RENDERERS, AgreementError, agree
+    import json
+
+    from .agree import RENDERERS, AgreementError, agree, list_disagreements, read_pass, render_disagreements
 
     try:
         report = agree(pass_a, pass_b, root=root)
     except AgreementError as error:
         click.echo(f"error: {error}", err=True)
         ctx.exit(1)
-    click.echo(RENDERERS[output_format](report), nl=output_format != "markdown")
+    if details and output_format == "json":
+        found = list_disagreements(read_pass(pass_a, "A"), read_pass(pass_b, "B"))
+        payload = {**report.to_dict(), "disagreements": [d.to_dict() for d in found]}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        click.echo(RENDERERS[output_format](report), nl=output_format != "markdown")
+        if details:
+            found = list_disagreements(read_pass(pass_a, "A"), read_pass(pass_b, "B"))
+            click.echo("\n" + render_disagreements(found))
     if not report.complete:
         click.echo(f"*** INCOMPLETE *** {len(report.unreadable_files)} document file(s) do not parse and were not "
                    "compared; run 'eunato-corpus validate --annotations PASS'", err=True)
