@@ -13,8 +13,9 @@ per cluster member). Their ``datasets.Features`` are derived from the field list
 in :mod:`eunato_corpus.model`, so the annotation files, the dataclasses and the
 Parquet files cannot drift apart.
 
-Documents are read one at a time and rows written in row groups, so memory is
-bounded by a row group, not the corpus. Row order, compression and row-group
+Documents are read one at a time, parsed once (``orjson``) and turned straight
+from parsed records into columns, with no object per span; rows are written in
+row groups, so memory is bounded by a row group, not the corpus. Row order, compression and row-group
 boundaries depend only on the input, and nothing time-dependent is written, so
 two builds of the same annotations give byte-identical files.
 
@@ -25,6 +26,8 @@ when complete; a refused or failed build leaves the previous output untouched.
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import json
 import os
 import shutil
@@ -32,10 +35,12 @@ import tempfile
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
 import datasets
+import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 from huggingface_hub import DatasetCardData
@@ -63,9 +68,10 @@ from .model import (
     Entity,
     Field,
     Span,
+    sort_spans,
     span_sort_key,
 )
-from .validate import validate
+from .validate import Progress, validate
 
 CONFIGS = ("documents", "spans", "entities", "links")
 DEFAULT_CONFIG = "documents"
@@ -123,8 +129,11 @@ FEATURES: dict[str, datasets.Features] = {
 }
 
 
+@functools.cache
 def arrow_schema(config: str) -> pa.Schema:
-    """The Parquet schema of a config, carrying the ``huggingface`` features metadata."""
+    """The Parquet schema of a config, carrying the ``huggingface`` features
+    metadata. Cached: ``datasets`` derives it anew on each access, at a cost
+    that a per-document call would feel."""
     return FEATURES[config].arrow_schema
 
 
@@ -163,6 +172,71 @@ def document_columns(item: CorpusDocument, spans: Columns) -> Columns:
         "spans": spans,
     }
     return {f.name: [computed[f.name] if f.name in computed else getattr(document, f.name)] for f in DOCUMENT_FIELDS}
+
+
+# The spans' struct type (without doc_id): the child of the documents config's
+# ``spans`` list and, flattened, the columns of the spans config.
+SPAN_ARROW_STRUCT = pa.struct([f for f in FEATURES["spans"].arrow_schema if f.name != "doc_id"])
+
+
+def span_struct_array(spans: Sequence[dict[str, Any]]) -> pa.StructArray:
+    """Parsed span records as one Arrow struct array, converted in C++ (a field
+    a record lacks, because its label does not carry it, is null)."""
+    return pa.array(spans, type=SPAN_ARROW_STRUCT)
+
+
+def spans_config_batch(doc_id: str, spans: pa.StructArray) -> pa.RecordBatch:
+    """Rows of the spans config for one document."""
+    doc_ids = pa.array([doc_id] * len(spans), type=pa.string())
+    return pa.RecordBatch.from_arrays([doc_ids, *spans.flatten()], schema=arrow_schema("spans"))
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """One parsed annotation file with its seed text: what a build row needs."""
+
+    record: dict[str, Any]
+    text: str
+    sha256: str
+
+    @property
+    def doc_id(self) -> str:
+        return str(self.record["doc_id"])
+
+    @property
+    def spans(self) -> list[dict[str, Any]]:
+        """The spans in canonical order (position, layer, id)."""
+        return sort_spans(list(self.record.get("spans") or ()))
+
+
+def read_document_record(corpus: Corpus, doc_id: str) -> DocumentRecord:
+    """Parse one annotation file (once, with ``orjson``) and read its seed, as
+    :meth:`Corpus.read_document` does but without building dataclasses."""
+    record = orjson.loads((corpus.docs_dir / f"{doc_id}.json").read_bytes())
+    raw = corpus.paths.seed(record["doc_id"]).read_bytes()
+    return DocumentRecord(record, raw.decode("utf-8"), hashlib.sha256(raw).hexdigest())
+
+
+def document_batch(item: DocumentRecord, spans: pa.StructArray) -> pa.RecordBatch:
+    """The one row of the documents config for a parsed document; its ``spans``
+    value is ``spans`` as one list."""
+    record = item.record
+    computed: dict[str, Any] = {
+        "sha256": item.sha256,
+        "text": item.text,
+        "body": [{"start": int(b["start"]), "end": int(b["end"])} for b in record.get("body") or ()],
+    }
+    schema = arrow_schema("documents")
+    arrays = [
+        pa.ListArray.from_arrays(pa.array([0, len(spans)], pa.int32()), spans, type=f.type) if f.name == "spans"
+        else pa.array([computed[f.name] if f.name in computed else record.get(f.name)], type=f.type)
+        for f in schema
+    ]
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def columns_batch(columns: Columns, schema: pa.Schema) -> pa.RecordBatch:
+    return pa.RecordBatch.from_arrays([pa.array(columns[f.name], type=f.type) for f in schema], schema=schema)
 
 
 def entity_columns(entities: Iterable[Entity]) -> Columns:
@@ -211,22 +285,20 @@ class ShardedWriter:
     A row weighs 1 in the flat configs and as many as it holds spans in the
     documents config, so a shard never holds more than ``shard_rows`` spans (a
     document with more spans than that gets a shard of its own). Rows arrive as
-    column fragments and are buffered as Python lists until a row group is full.
-    Shards get temporary names until :meth:`close` knows their count.
+    Arrow record batches and are buffered until a row group is full. Shards get
+    temporary names until :meth:`close` knows their count.
     """
 
-    def __init__(self, folder: Path, schema: pa.Schema, shard_rows: int, row_group_rows: int,
-                 nested: Sequence[str] = ()) -> None:
+    def __init__(self, folder: Path, schema: pa.Schema, shard_rows: int, row_group_rows: int) -> None:
         self.folder = folder
         self.schema = schema
         self.shard_rows = shard_rows
         self.row_group_rows = row_group_rows
-        self.nested = frozenset(nested)
         self.rows = 0
         self._parts: list[Path] = []
         self._writer: pq.ParquetWriter | None = None
         self._shard_weight = 0
-        self._buffer: Columns = {name: [] for name in schema.names}
+        self._buffer: list[pa.RecordBatch] = []
         self._buffer_rows = 0
         self._buffer_weight = 0
         folder.mkdir(parents=True, exist_ok=True)
@@ -235,27 +307,27 @@ class ShardedWriter:
     def _filled(self) -> int:
         return self._shard_weight + self._buffer_weight
 
-    def add_row(self, columns: Columns, weight: int) -> None:
+    def add_row(self, batch: pa.RecordBatch, weight: int) -> None:
         """Add one row that must not be split (a document) weighing ``weight``."""
         weight = max(1, weight)
         if self._filled and self._filled + weight > self.shard_rows:
             self._close_shard()
-        self._extend(columns, 1, weight)
+        self._extend(batch, 1, weight)
 
-    def add_rows(self, columns: Columns, rows: int) -> None:
-        """Add ``rows`` rows of weight 1, split across row groups and shards."""
+    def add_rows(self, batch: pa.RecordBatch) -> None:
+        """Add the rows of ``batch``, each of weight 1, split across row groups
+        and shards."""
+        rows = batch.num_rows
         position = 0
         while position < rows:
             if self._filled >= self.shard_rows:
                 self._close_shard()
             take = min(rows - position, self.shard_rows - self._filled, self.row_group_rows - self._buffer_weight)
-            whole = position == 0 and take == rows
-            self._extend(columns if whole else {k: v[position : position + take] for k, v in columns.items()}, take, take)
+            self._extend(batch.slice(position, take), take, take)
             position += take
 
-    def _extend(self, columns: Columns, rows: int, weight: int) -> None:
-        for name, values in self._buffer.items():
-            values.extend(columns[name])
+    def _extend(self, batch: pa.RecordBatch, rows: int, weight: int) -> None:
+        self._buffer.append(batch)
         self._buffer_rows += rows
         self._buffer_weight += weight
         self.rows += rows
@@ -263,12 +335,8 @@ class ShardedWriter:
             self._flush()
 
     def _table(self) -> pa.Table:
-        arrays = [
-            struct_list_array(self._buffer[f.name], f.type) if f.name in self.nested
-            else pa.array(self._buffer[f.name], type=f.type)
-            for f in self.schema
-        ]
-        return pa.Table.from_arrays(arrays, schema=self.schema)
+        # One chunk per column, so that pages depend on the rows alone.
+        return pa.Table.from_batches(self._buffer, schema=self.schema).combine_chunks()
 
     def _flush(self) -> None:
         if not self._buffer_rows:
@@ -279,7 +347,7 @@ class ShardedWriter:
             self._writer = pq.ParquetWriter(part, self.schema, **PARQUET_OPTIONS)
         self._writer.write_table(self._table(), row_group_size=self._buffer_rows)
         self._shard_weight += self._buffer_weight
-        self._buffer = {name: [] for name in self.schema.names}
+        self._buffer = []
         self._buffer_rows = 0
         self._buffer_weight = 0
 
@@ -388,10 +456,11 @@ def default_out(root: str | Path) -> Path:
     return Path(root) / "hub"
 
 
-def check_valid(root: str | Path, *, release: bool) -> None:
+def check_valid(root: str | Path, *, release: bool, jobs: int = 1, progress: Progress | None = None) -> None:
     """Refuse (BuildError) a corpus with validation errors; in release mode the
-    validator also reports drafts as errors."""
-    result = validate(root, release=release)
+    validator also reports drafts as errors. ``jobs``: worker processes for the
+    validation (0: one per CPU)."""
+    result = validate(root, release=release, jobs=jobs, progress=progress)
     if not result.ok:
         raise BuildError(["the corpus is invalid; run `eunato-corpus validate` for details:"]
                          + [describe_issue(issue) for issue in result.errors])
@@ -415,27 +484,33 @@ def check_replaceable(out: Path) -> None:
 
 
 def write_hub(corpus: Corpus, root: str | Path, folder: Path, *, shard_rows: int = DEFAULT_SHARD_ROWS,
-              row_group_rows: int = DEFAULT_ROW_GROUP_ROWS) -> BuildResult:
-    """Write a complete build into ``folder`` (which should be new and empty)."""
+              row_group_rows: int = DEFAULT_ROW_GROUP_ROWS, progress: Progress | None = None) -> BuildResult:
+    """Write a complete build into ``folder`` (which should be new and empty).
+    ``progress(done, total)`` is called after each document."""
     if shard_rows < 1 or row_group_rows < 1:
         raise ValueError("shard_rows and row_group_rows must be positive")
     row_group_rows = min(row_group_rows, shard_rows)
-    writers = {config: ShardedWriter(folder / DATA_DIR / config, arrow_schema(config), shard_rows, row_group_rows,
-                                     nested=tuple(NESTED_DOCUMENT_FIELDS) if config == "documents" else ())
+    writers = {config: ShardedWriter(folder / DATA_DIR / config, arrow_schema(config), shard_rows, row_group_rows)
                for config in CONFIGS}
     stats = CorpusStats()
     try:
-        for item in corpus.documents():
-            stats.add_document(item.document, item.text)
-            spans = span_columns(sorted_spans(item))
-            writers["documents"].add_row(document_columns(item, spans), weight=len(item.document.spans))
-            writers["spans"].add_rows(spans_config_columns(item.document.doc_id, spans), len(item.document.spans))
+        doc_ids = corpus.doc_ids()
+        for done, doc_id in enumerate(doc_ids, start=1):
+            item = read_document_record(corpus, doc_id)
+            records = item.spans
+            spans = span_struct_array(records)
+            counted = {name: list(map(dict.get, records, repeat(name))) for name in ("label", "status", "kind", "timex_type")}
+            stats.add_span_columns(item.doc_id, str(item.record.get("language")), len(item.text), counted)
+            writers["documents"].add_row(document_batch(item, spans), weight=len(records))
+            writers["spans"].add_rows(spans_config_batch(item.doc_id, spans))
+            if progress is not None:
+                progress(done, len(doc_ids))
         entities = corpus.entities()
         stats.add_entities(entities)
-        writers["entities"].add_rows(entity_columns(entities), len(entities))
+        writers["entities"].add_rows(columns_batch(entity_columns(entities), arrow_schema("entities")))
         clusters = corpus.clusters()
         stats.add_clusters(clusters)
-        writers["links"].add_rows(link_columns(clusters), sum(len(c.members) for c in clusters))
+        writers["links"].add_rows(columns_batch(link_columns(clusters), arrow_schema("links")))
         shards = {config: writer.close() for config, writer in writers.items()}
     finally:
         for writer in writers.values():
@@ -474,18 +549,22 @@ def _staging_folder(out: Path) -> Iterator[Path]:
 
 
 def build(root: str | Path = ".", out: str | Path | None = None, *, release: bool = False,
-          shard_rows: int = DEFAULT_SHARD_ROWS, row_group_rows: int = DEFAULT_ROW_GROUP_ROWS) -> BuildResult:
+          shard_rows: int = DEFAULT_SHARD_ROWS, row_group_rows: int = DEFAULT_ROW_GROUP_ROWS, jobs: int = 1,
+          progress: Progress | None = None) -> BuildResult:
     """Validate the corpus at ``root`` and write its Hub-ready build to ``out``
     (default ``<root>/hub``), replacing a previous build only when complete.
 
     Raises :class:`BuildError` when the corpus is invalid (``release``: drafts
-    count as errors too) or ``out`` is not a build folder.
+    count as errors too) or ``out`` is not a build folder. ``jobs`` worker
+    processes validate (0: one per CPU); ``progress(done, total)`` is called per
+    document, first while validating, then while writing.
     """
     out_path = Path(out) if out is not None else default_out(root)
     check_replaceable(out_path)
-    check_valid(root, release=release)
+    check_valid(root, release=release, jobs=jobs, progress=progress)
     with _staging_folder(out_path) as staging:
-        result = write_hub(load_corpus(root), root, staging, shard_rows=shard_rows, row_group_rows=row_group_rows)
+        result = write_hub(load_corpus(root), root, staging, shard_rows=shard_rows, row_group_rows=row_group_rows,
+                           progress=progress)
         swap_in(staging, out_path)
     return BuildResult(out_path, result.rows, result.shards, result.stats)
 
@@ -560,13 +639,14 @@ def compare_builds(expected: Path, actual: Path, *, batch_rows: int = 10_000) ->
 
 
 def build_check(root: str | Path = ".", out: str | Path | None = None, *, release: bool = False,
-                shard_rows: int = DEFAULT_SHARD_ROWS, row_group_rows: int = DEFAULT_ROW_GROUP_ROWS) -> list[str]:
+                shard_rows: int = DEFAULT_SHARD_ROWS, row_group_rows: int = DEFAULT_ROW_GROUP_ROWS,
+                jobs: int = 1) -> list[str]:
     """Reasons why the build in ``out`` is not what the annotations at ``root``
     produce, compared by content (schemas, rows, README text), plus a stale
     DATASET_CARD.md block. Empty when everything is up to date."""
     out_path = Path(out) if out is not None else default_out(root)
     try:
-        check_valid(root, release=release)
+        check_valid(root, release=release, jobs=jobs)
     except BuildError as error:
         return error.reasons
     if not (out_path / README_NAME).exists() and not (out_path / DATA_DIR).exists():

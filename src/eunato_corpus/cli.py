@@ -6,9 +6,60 @@ and exits with 0 (clean), 1 (invalid input) or 2 (usage error).
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
+
+# A corpus with more documents than this shows a progress bar on a terminal.
+PROGRESS_MIN_DOCUMENTS = 200
+
+_JOBS_OPTION = click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+                            help="Worker processes checking documents (at most one per CPU pays off).")
+_PROGRESS_OPTION = click.option("--progress/--no-progress", default=None,
+                                help="Show a progress bar on stderr  [default: on a terminal, for more than "
+                                f"{PROGRESS_MIN_DOCUMENTS} documents, unless CI is set]")
+
+
+def show_progress(forced: bool | None, documents: int) -> bool:
+    """Whether to draw a progress bar: as forced, else only on a terminal, for a
+    large corpus, and never in CI."""
+    if forced is not None:
+        return forced
+    return documents > PROGRESS_MIN_DOCUMENTS and sys.stderr.isatty() and not os.environ.get("CI")
+
+
+@contextmanager
+def progress_reporter(forced: bool | None, label: str) -> Iterator[Callable[[int, int], None]]:
+    """A ``progress(done, total)`` callback drawing a bar on stderr (tqdm) once
+    it knows the total and decides a bar is wanted; counting that starts again
+    (a second phase, e.g. writing after validating) starts a new bar."""
+    state: dict[str, Any] = {"bar": None, "total": None, "phase": 0, "done": 0}
+
+    def progress(done: int, total: int) -> None:
+        if state["total"] != total or done <= state["done"]:  # counting starts again: a new phase
+            if state["bar"] is not None:
+                state["bar"].close()
+            state.update(bar=None, total=total, phase=state["phase"] + 1)
+            if show_progress(forced, total):
+                from tqdm import tqdm
+
+                name = label if state["phase"] == 1 else f"{label} ({state['phase']})"
+                state["bar"] = tqdm(total=total, desc=name, unit="doc", file=sys.stderr, leave=False,
+                                    dynamic_ncols=True)
+        state["done"] = done
+        if state["bar"] is not None:
+            state["bar"].update(done - state["bar"].n)
+
+    try:
+        yield progress
+    finally:
+        if state["bar"] is not None:
+            state["bar"].close()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,9 +78,11 @@ def cli() -> None:
 @click.option("--shard-rows", type=click.IntRange(min=1), default=1_000_000, show_default=True,
               help="Maximum spans per Parquet shard.")
 @click.option("--update-card", is_flag=True, help="Rewrite the statistics block of ROOT/DATASET_CARD.md first.")
+@_JOBS_OPTION
+@_PROGRESS_OPTION
 @click.pass_context
 def build_command(ctx: click.Context, root: Path, out: Path | None, release: bool, check: bool, shard_rows: int,
-                  update_card: bool) -> None:
+                  update_card: bool, jobs: int, progress: bool | None) -> None:
     """Validate the corpus and write its Parquet build for `datasets.load_dataset`."""
     # Imported here: datasets is slow to import and other commands do not need it.
     from .build import BuildError, build, build_check, check_valid
@@ -39,11 +92,11 @@ def build_command(ctx: click.Context, root: Path, out: Path | None, release: boo
     out = out if out is not None else root / "hub"
     try:
         if update_card:
-            check_valid(root, release=release)
+            check_valid(root, release=release, jobs=jobs)
             changed = rewrite_card(root)
             click.echo(f"{root / CARD_NAME}: {'statistics updated' if changed else 'up to date'}")
         if check:
-            problems = build_check(root, out, release=release, shard_rows=shard_rows)
+            problems = build_check(root, out, release=release, shard_rows=shard_rows, jobs=jobs)
             for problem in problems:
                 click.echo(problem, err=True)
             if problems:
@@ -51,7 +104,8 @@ def build_command(ctx: click.Context, root: Path, out: Path | None, release: boo
                 ctx.exit(1)
             click.echo(f"{out}: up to date")
             return
-        result = build(root, out, release=release, shard_rows=shard_rows)
+        with progress_reporter(progress, "build") as report_progress:
+            result = build(root, out, release=release, shard_rows=shard_rows, jobs=jobs, progress=report_progress)
     except BuildError as error:
         for reason in error.reasons:
             click.echo(reason, err=True)
@@ -81,15 +135,17 @@ _ANNOTATIONS_OPTION = click.option("--annotations", type=click.Path(exists=True,
               help="Report for people (text) or for other tools (json).")
 @click.option("--quiet", "-q", is_flag=True, help="Only the problem lines and the summary, no explanations.")
 @click.option("--no-explain", is_flag=True, help="Do not print each rule's explanation after its first occurrence.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
+@_JOBS_OPTION
+@_PROGRESS_OPTION
 @click.pass_context
 def validate_command(ctx: click.Context, root: Path, annotations: Path | None, release: bool, output_format: str,
-                     quiet: bool, no_explain: bool, jobs: int) -> None:
+                     quiet: bool, no_explain: bool, jobs: int, progress: bool | None) -> None:
     """Check seeds and annotations; report every problem. Exit 0 clean, 1 invalid."""
     from .report import REPORTERS
     from .validate import validate
 
-    result = validate(root, release=release, annotations=annotations, jobs=jobs)
+    with progress_reporter(progress, "validate") as report_progress:
+        result = validate(root, release=release, annotations=annotations, jobs=jobs, progress=report_progress)
     reporter = REPORTERS[output_format](explain=not no_explain, quiet=quiet, color=True)
     click.echo(reporter.render(result))
     ctx.exit(0 if result.ok else 1)

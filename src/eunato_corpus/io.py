@@ -15,7 +15,9 @@ so that diffs stay readable and hand edits can be told apart from tool output.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import itertools
 import json
 import os
 import tempfile
@@ -23,6 +25,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from .model import (
     CLUSTER_FIELDS,
@@ -129,16 +133,127 @@ _KEY_ORDERS: tuple[tuple[str, ...], ...] = (
 
 
 def _order_keys(obj: dict[str, Any]) -> list[str]:
-    keys = set(obj)
+    return list(_key_order(tuple(obj)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _key_order(keys_in_file_order: tuple[str, ...]) -> tuple[str, ...]:
+    """The canonical order of a set of keys: the field list sharing most keys
+    with it (the first such list on a tie), then the other keys sorted. Cached:
+    a corpus has a handful of key sets (one per span label), met millions of
+    times."""
+    keys = set(keys_in_file_order)
     order = max(_KEY_ORDERS, key=lambda o: len(keys & set(o)))
-    return [k for k in order if k in keys] + sorted(keys - set(order))
+    return tuple([k for k in order if k in keys] + sorted(keys - set(order)))
+
+
+def _scalar_list(value: list[Any]) -> bool:
+    return all(not isinstance(x, (dict, list)) for x in value)
 
 
 def _is_leaf(value: Any) -> bool:
     """A value written on one line: no object or list of objects inside."""
     if isinstance(value, dict):
-        return all(not isinstance(v, (dict, list)) or (isinstance(v, list) and all(not isinstance(x, (dict, list)) for x in v)) for v in value.values())
-    return not isinstance(value, list) or all(not isinstance(x, (dict, list)) for x in value)
+        for v in value.values():
+            if isinstance(v, dict) or (isinstance(v, list) and not _scalar_list(v)):
+                return False
+        return True
+    return not isinstance(value, list) or _scalar_list(value)
+
+
+# One C-accelerated encoder for every value written on one line. With no indent
+# its separators are ", " and ": ", the canonical ones, and it writes a str key
+# exactly as ``json.dumps(key, ensure_ascii=False)`` does, so a one-line object
+# encoded whole reads the same as one joined key by key.
+_ONE_LINE = json.JSONEncoder(ensure_ascii=False)
+
+
+def _dump_leaf_dict(value: dict[str, Any]) -> str:
+    keys = tuple(value)
+    if all(type(k) is str for k in keys):
+        order = _key_order(keys)
+        return _ONE_LINE.encode(value if order == keys else {k: value[k] for k in order})
+    # Keys that are not strings (never in parsed JSON): write them as they are.
+    items = ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {json.dumps(value[k], ensure_ascii=False)}"
+                      for k in _order_keys(value))
+    return "{" + items + "}"
+
+
+_SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
+_RECORD_SEPARATOR = "}, {"
+
+
+def _one_line_records(records: list[Any], item_pad: str) -> str | None:
+    """A list of flat records (entities' members, link members), one per line,
+    in one call of the C encoder; None when the list is not such a list.
+
+    Every record must be a dict with str keys already in canonical order and
+    scalar values. Encoded as one list, adjacent records are separated by
+    ``}, {``; the text is right only when those are the sole occurrences of
+    ``}, {`` (none inside a string), which the count proves, since the pattern
+    cannot overlap itself. Otherwise the caller writes record by record.
+    """
+    if not records or not all(type(r) is dict for r in records):
+        return None
+    if not set(map(type, itertools.chain.from_iterable(map(dict.values, records)))) <= _SCALAR_TYPES:
+        return None
+    if not all(_in_canonical_order(keys) for keys in set(map(tuple, records))):
+        return None
+    encoded = _ONE_LINE.encode(records)
+    if encoded.count(_RECORD_SEPARATOR) != len(records) - 1:
+        return None
+    return item_pad + encoded[1:-1].replace(_RECORD_SEPARATOR, "},\n" + item_pad + "{")
+
+
+def _in_canonical_order(keys: tuple[Any, ...]) -> bool:
+    return all(type(k) is str for k in keys) and _key_order(keys) == keys
+
+
+# Values that orjson writes exactly as json.dumps(ensure_ascii=False) does (not
+# float: its shortest form differs, e.g. 1e16 against 1e+16).
+_PLAIN_TYPES = frozenset({str, int, bool, type(None)})
+# orjson's indented layout of a record in a list, and the canonical one: the
+# record's keys go on one line. Each pattern holds a raw newline, which never
+# occurs inside a JSON string, so only layout is replaced.
+_INDENTED_RECORD = ((b"{\n      ", b"{"), (b",\n      ", b", "), (b"\n    }", b"}"))
+
+
+def _two_level_text(data: Any) -> bytes | None:
+    """The canonical text of a document-shaped value, written by ``orjson``; None
+    when ``data`` has another shape (the general writer then runs).
+
+    The text comes as UTF-8 bytes (replacing in bytes is several times faster
+    than in a str holding non-ASCII characters). The shape: an object whose values are plain scalars or lists of flat records
+    (objects of plain scalars), at least one such list not empty, every key
+    already in canonical order. A document file is that shape. ``orjson``
+    escapes strings exactly as ``json.dumps(ensure_ascii=False)`` does; with two
+    spaces of indentation it writes such an object as the canonical form does,
+    except that each record spans several lines, which three replacements undo.
+    """
+    if type(data) is not dict or not _in_canonical_order(tuple(data)):
+        return None
+    has_records = False
+    for value in data.values():
+        kind = type(value)
+        if kind is list and value:
+            if not set(map(type, value)) <= {dict}:
+                return None
+            if not set(map(type, itertools.chain.from_iterable(map(dict.values, value)))) <= _PLAIN_TYPES:
+                return None
+            if not all(_in_canonical_order(keys) for keys in set(map(tuple, value))):
+                return None
+            has_records = True
+        elif kind is not list and kind not in _PLAIN_TYPES:
+            return None
+    if not has_records:
+        return None
+    try:
+        text = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    except orjson.JSONEncodeError:  # e.g. an int beyond 64 bits
+        return None
+    for layout, canonical in _INDENTED_RECORD:
+        text = text.replace(layout, canonical)
+    return text
 
 
 def _dump(value: Any, indent: int, out: list[str]) -> None:
@@ -153,14 +268,23 @@ def _dump(value: Any, indent: int, out: list[str]) -> None:
         out.append(pad + "}")
     elif isinstance(value, list) and not _is_leaf(value):
         out.append("[\n")
+        item_pad = pad + "  "
+        lines = _one_line_records(value, item_pad)
+        if lines is not None:
+            out.append(lines)
+            out.append("\n" + pad + "]")
+            return
+        last = len(value) - 1
         for i, item in enumerate(value):
-            out.append(pad + "  ")
-            _dump(item, indent + 1, out)
-            out.append(",\n" if i < len(value) - 1 else "\n")
+            out.append(item_pad)
+            if isinstance(item, dict) and _is_leaf(item):
+                out.append(_dump_leaf_dict(item))  # the common case: a span, an entity, a member
+            else:
+                _dump(item, indent + 1, out)
+            out.append(",\n" if i < last else "\n")
         out.append(pad + "]")
     elif isinstance(value, dict):
-        items = ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {json.dumps(value[k], ensure_ascii=False)}" for k in _order_keys(value))
-        out.append("{" + items + "}")
+        out.append(_dump_leaf_dict(value))
     else:
         out.append(json.dumps(value, ensure_ascii=False))
 
@@ -174,10 +298,20 @@ def dumps_canonical(data: Any) -> str:
     ends with one newline. Nothing is escaped that need not be (``ensure_ascii``
     off), so curly quotes and Turkish letters stay readable.
     """
+    fast = _two_level_text(data)
+    if fast is not None:
+        return fast.decode("utf-8")
     out: list[str] = []
     _dump(data, 0, out)
     out.append("\n")
     return "".join(out)
+
+
+def canonical_bytes(data: Any) -> bytes:
+    """``dumps_canonical(data)`` encoded as UTF-8, for comparing with a file's
+    bytes without decoding either."""
+    fast = _two_level_text(data)
+    return fast if fast is not None else dumps_canonical(data).encode("utf-8")
 
 
 def canonicalize(data: Any, kind: str) -> Any:

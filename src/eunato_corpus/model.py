@@ -11,7 +11,9 @@ decoded as UTF-8, half-open ``[start, end)``.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any, Literal
 
 # --- closed vocabularies -------------------------------------------------------
@@ -326,3 +328,30 @@ def span_sort_key(record: dict[str, Any]) -> tuple[Any, ...]:
         LABEL_ORDER.get(record.get("label"), len(LABELS)),  # type: ignore[arg-type]
         str(record.get("span_id")),
     )
+
+
+_START = operator.itemgetter("start")
+_END = operator.itemgetter("end")
+_LABEL = operator.itemgetter("label")
+_SPAN_ID = operator.itemgetter("span_id")
+
+
+def spans_in_canonical_order(spans: list[dict[str, Any]]) -> bool:
+    """Whether span records already follow :func:`span_sort_key`. Well-formed
+    spans (int offsets, known labels, str ids, for which the key is just these
+    values) are answered without a Python-level step per span; others through
+    :func:`span_sort_key` itself."""
+    keys: list[tuple[Any, ...]]
+    try:
+        starts, ends, ids = list(map(_START, spans)), list(map(_END, spans)), list(map(_SPAN_ID, spans))
+        orders = list(map(LABEL_ORDER.__getitem__, map(_LABEL, spans)))
+        well_formed = set(map(type, starts)) | set(map(type, ends)) <= {int} and set(map(type, ids)) <= {str}
+    except (KeyError, TypeError):
+        well_formed = False
+    keys = list(zip(starts, ends, orders, ids)) if well_formed else list(map(span_sort_key, spans))
+    return all(map(tuple.__le__, keys, islice(keys, 1, None)))
+
+
+def sort_spans(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Span records in canonical order (the same list when already sorted)."""
+    return spans if spans_in_canonical_order(spans) else sorted(spans, key=span_sort_key)

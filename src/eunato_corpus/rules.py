@@ -16,6 +16,7 @@ Registry and link rules take the parsed ``entities.json`` / ``links.json`` and a
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -341,6 +342,81 @@ def check_document(doc: Any, text: str | None, ctx: DocContext) -> Iterator[Issu
         yield from rule(doc, text, ctx)
 
 
+# --- the fast path: is there anything to report at all? ---------------------------
+
+_SPAN_ID = operator.itemgetter("span_id")
+_LABEL = operator.itemgetter("label")
+_OFFSETS = operator.itemgetter("start", "end")
+_TEXT = operator.itemgetter("text")
+_STATUS = operator.itemgetter("status")
+_DOCUMENT_LEVEL_RULES: tuple[DocRule, ...] = (check_doc_id, check_dates, check_body)
+
+
+def document_is_clean(doc: Any, text: str | None, ctx: DocContext) -> bool:
+    """True only when no rule of :data:`DOCUMENT_RULES` has anything to report.
+
+    Meant for documents that passed their schema, where running every rule span
+    by span costs more than parsing the file. It asks, corpus-wide and mostly in
+    C (``map``, ``set``, slicing), the questions the span rules ask one span at a
+    time, and is stricter than each of them: anything unusual (a draft, a missing
+    or mistyped field, an unknown label) answers False. False decides nothing:
+    the caller then runs :func:`check_document`, whose issues are the report, so
+    the report never depends on this function. ``tests/test_fast_path.py`` checks
+    that True implies :func:`check_document` yields nothing.
+    """
+    if not isinstance(doc, dict) or text is None:
+        return False
+    spans = doc.get("spans")
+    if not isinstance(spans, list) or not set(map(type, spans)) <= {dict}:
+        return False
+    for rule in _DOCUMENT_LEVEL_RULES:
+        if next(rule(doc, text, ctx), None) is not None:
+            return False
+    try:
+        return _spans_are_clean(doc, spans, text, ctx.entity_ids)
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError):
+        return False
+
+
+def _spans_are_clean(doc: dict[str, Any], spans: list[dict[str, Any]], text: str, entity_ids: frozenset[str] | None) -> bool:
+    ids = list(map(_SPAN_ID, spans))
+    labels = list(map(_LABEL, spans))
+    surfaces = list(map(_TEXT, spans))
+    if len(set(ids)) != len(ids) or "draft" in map(_STATUS, spans):  # span-id-duplicate, span-draft
+        return False
+    if not set(map(type, surfaces)) <= {str} or list(map(str.strip, surfaces)) != surfaces:  # span-edge-whitespace
+        return False
+    length = len(text)
+    # span-reversed, span-empty, offset-out-of-range, span-text-mismatch
+    if not all(type(start) is int and 0 <= start < end <= length and text[start:end] == surface
+               for (start, end), surface in zip(map(_OFFSETS, spans), surfaces)):
+        return False
+    by_label: dict[str, list[dict[str, Any]]] = {label: [] for label in LABEL_FIELDS}
+    for span, label in zip(spans, labels):
+        if label not in by_label:
+            return False
+        by_label[label].append(span)
+    label_of = dict(zip(ids, labels))
+    speaker_entity = {span["span_id"]: span["entity"] for span in by_label["speaker"]}
+    for quote in by_label["quote"]:  # dangling-*, *-not-*, speaker-mismatch
+        speaker_span, cue = quote["speaker_span"], quote["cue"]
+        if speaker_span is not None and (label_of.get(speaker_span) != "speaker" or speaker_entity[speaker_span] != quote["speaker"]):
+            return False
+        if cue is not None and label_of.get(cue) != "cue":
+            return False
+    for date in by_label["date"]:  # timex-value-invalid
+        check = TIMEX_CHECKS.get(date["timex_type"])
+        if check is None or not isinstance(date["value"], str) or not check(date["value"]):
+            return False
+    if entity_ids is None:
+        return True
+    named = {doc.get("outlet_entity"), doc.get("speaker")} - {None}  # unknown-entity
+    named.update(span["entity"] for span in by_label["speaker"])
+    named.update(span["speaker"] for span in by_label["quote"])
+    named.update(span["claimant"] for span in by_label["claim"])
+    return named <= entity_ids
+
+
 # --- TIMEX3 values ----------------------------------------------------------------
 
 _NUM = r"(?:\d+(?:\.\d+)?|X+)"
@@ -509,5 +585,17 @@ def check_link_member(ref: MemberRef, found: Mapping[str, str] | None, ctx: File
 
 
 def requested_labels(doc: Any, wanted: frozenset[str]) -> dict[str, str]:
-    """Labels of the spans of ``doc`` whose ids links ask about."""
+    """Labels of the spans of ``doc`` whose ids links ask about (the first span
+    with an id wins, as in :func:`_span_labels`)."""
+    spans = doc.get("spans") if isinstance(doc, dict) else None
+    if isinstance(spans, list):
+        try:
+            ids, labels = list(map(_SPAN_ID, spans)), list(map(_LABEL, spans))
+        except (KeyError, TypeError):
+            ids = labels = []
+        if ids and set(map(type, ids)) <= {str} and set(map(type, labels)) <= {str}:
+            # Well-formed spans (the usual case), at C speed: built back to front,
+            # the dict keeps each id's first label.
+            first = dict(zip(reversed(ids), reversed(labels)))
+            return {span_id: first[span_id] for span_id in wanted if span_id in first}
     return {span_id: label for span_id, label in _span_labels(doc).items() if span_id in wanted}

@@ -16,21 +16,35 @@ The order of work keeps memory bounded by the largest document, not the corpus:
 Each file passes three levels: the file itself (bytes, encoding, JSON syntax,
 canonical form), its JSON Schema (:mod:`eunato_corpus.schema`) and the corpus
 rules (:mod:`eunato_corpus.rules`).
+
+A fast path decides, a detailed path explains. :func:`read_clean_file` parses a
+file once with ``orjson``, asks the compiled schema validator whether it is valid
+and compares it with its canonical text; only a file failing one of these is
+read again by :func:`read_json_file` (the standard ``json`` module, for exact
+error positions) and explained by jsonschema's Python validator. Likewise
+:func:`eunato_corpus.rules.document_is_clean` answers for a whole document, and
+only a document it does not vouch for goes through the rules one by one. So
+every report is the one the detailed path gives; a valid corpus costs little
+more than parsing it.
 """
 
 from __future__ import annotations
 
 import codecs
+import collections
 import hashlib
 import json
 import math
+import os
 import re
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from itertools import repeat
+from itertools import islice
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from . import rules
 from .io import (
@@ -39,14 +53,20 @@ from .io import (
     ENTITIES_NAME,
     LINKS_NAME,
     CorpusPaths,
+    canonical_bytes,
     canonicalize,
     dumps_canonical,
     pointer_lines,
 )
 from .issues import RULES, Issue, Severity, issue_sort_key
-from .schema import load_schemas, schema_issues
+from .model import spans_in_canonical_order
+from .schema import SchemaSet, load_schemas, schema_issues
 
-__all__ = ["ParsedFile", "ValidationResult", "check_document_file", "read_json_file", "validate"]
+__all__ = ["ParsedFile", "Progress", "ValidationResult", "check_document_file", "read_clean_file", "read_json_file",
+           "resolve_jobs", "validate"]
+
+# Called after each document with (documents done, documents in all).
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -180,6 +200,37 @@ def read_json_file(path: Path, display: str, kind: str, doc_id: str | None = Non
     return ParsedFile(data, text, True, issues)
 
 
+# --- the fast path: a file with nothing to report at file or schema level --------
+
+
+def read_clean_file(path: Path, kind: str, schemas: SchemaSet) -> tuple[Any, bytes] | None:
+    """(data, bytes) of an annotation file about which neither :func:`read_json_file`
+    nor :func:`eunato_corpus.schema.schema_issues` would report anything; None
+    when it may have something to report (ask them).
+
+    One ``orjson`` parse, the compiled schema validator, and a comparison with
+    the canonical text. Being canonical also proves what the detailed reader
+    checks one by one: no byte order mark, no CRLF, no key twice in an object,
+    no number a float cannot hold (each would make the texts differ), and
+    ``orjson`` accepts only UTF-8 and standard JSON.
+    """
+    try:
+        raw = path.read_bytes()
+        data = orjson.loads(raw)
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    if not schemas.is_valid(data, kind):
+        return None
+    try:
+        if kind == "document":
+            expected = canonical_bytes(data) if spans_in_canonical_order(data["spans"]) else None
+        else:  # the registry and the links: one file each, sorted the plain way
+            expected = canonical_bytes(canonicalize(data, kind))
+    except (KeyError, TypeError, ValueError, RecursionError):
+        return None
+    return (data, raw) if expected == raw else None
+
+
 def _with_lines(issues: Iterable[Issue], text: str | None) -> list[Issue]:
     """Fill in missing line numbers from the file's text (error path only)."""
     issues = list(issues)
@@ -253,6 +304,21 @@ def _read_seed(job: DocJob) -> tuple[str | None, list[Issue]]:
 def check_document_file(job: DocJob, shared: SharedContext) -> DocOutcome:
     """Every check of one document file and its seed. Never raises on bad input."""
     seed_text, issues = _read_seed(job)
+    clean = read_clean_file(job.path, "document", load_schemas(shared.schema_dir))
+    if clean is None:
+        return _explain_document_file(job, shared, seed_text, issues)
+    data, raw = clean
+    ctx = rules.DocContext(file=job.display, release=shared.release, doc_id=job.stem, stem=job.stem,
+                           entity_ids=shared.entity_ids)
+    found = rules.requested_labels(data, job.wanted_spans) if job.wanted_spans else {}
+    if rules.document_is_clean(data, seed_text, ctx):
+        return DocOutcome(tuple(issues), found)
+    return DocOutcome(tuple(issues + _with_lines(rules.check_document(data, seed_text, ctx), raw.decode("utf-8"))), found)
+
+
+def _explain_document_file(job: DocJob, shared: SharedContext, seed_text: str | None, issues: list[Issue]) -> DocOutcome:
+    """The detailed path: the standard json reader, the Python schema validator
+    and every rule, for a document the fast path could not vouch for."""
     parsed = read_json_file(job.path, job.display, "document", job.stem)
     doc_issues = list(parsed.issues)
     found: dict[str, str] = {}
@@ -305,6 +371,12 @@ def _check_manifest(paths: CorpusPaths, display: str) -> tuple[dict[str, str] | 
 
 
 def _check_aux_file(path: Path, display: str, kind: str, release: bool, schema_dir: Path | None) -> tuple[ParsedFile, list[Issue]]:
+    ctx = rules.FileContext(file=display, release=release)
+    clean = read_clean_file(path, kind, load_schemas(schema_dir))
+    if clean is not None:
+        data, raw = clean
+        found = list(rules.check_registry(data, ctx) if kind == "entities" else rules.check_links(data, ctx))
+        return ParsedFile(data, raw.decode("utf-8"), True), found
     parsed = read_json_file(path, display, kind)
     issues = list(parsed.issues)
     if parsed.parsed:
@@ -322,14 +394,53 @@ def _document_paths(docs_dir: Path) -> list[Path]:
     return sorted(docs_dir.glob("*.json")) if docs_dir.is_dir() else []
 
 
-def _map_documents(jobs: Iterable[DocJob], shared: SharedContext, workers: int) -> Iterator[DocOutcome]:
-    """Check documents one at a time, in this process or in ``workers`` processes;
-    results come back in job order either way."""
+# What each worker process checks documents against: set once per process by
+# the pool's initializer, so tasks carry only their documents' paths.
+_WORKER_SHARED: SharedContext | None = None
+
+
+def _init_worker(shared: SharedContext) -> None:
+    global _WORKER_SHARED  # one value per worker process, set once
+    _WORKER_SHARED = shared
+
+
+def _check_chunk(jobs: list[DocJob]) -> list[DocOutcome]:
+    assert _WORKER_SHARED is not None, "worker started without its context"
+    return [check_document_file(job, _WORKER_SHARED) for job in jobs]
+
+
+def resolve_jobs(jobs: int) -> int:
+    """The number of processes for ``jobs``: 0 means one per CPU."""
+    return max(1, os.cpu_count() or 1) if jobs <= 0 else jobs
+
+
+def chunk_size(documents: int, workers: int) -> int:
+    """Documents per task: enough to amortise a round trip to a worker, few
+    enough that every worker gets several tasks (balance) and results stream."""
+    return max(1, min(32, documents // (workers * 8)))
+
+
+def _map_documents(jobs: Iterable[DocJob], shared: SharedContext, workers: int, chunk: int = 16) -> Iterator[DocOutcome]:
+    """Check documents in this process or in ``workers`` processes; results come
+    back in job order either way. Documents go to workers in chunks, and at most
+    two chunks per worker are in flight, so memory stays bounded however large
+    the corpus."""
     if workers <= 1:
-        yield from map(check_document_file, jobs, repeat(shared))
+        for job in jobs:
+            yield check_document_file(job, shared)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(check_document_file, jobs, repeat(shared), chunksize=8)
+    job_iter = iter(jobs)
+    pending: collections.deque[Future[list[DocOutcome]]] = collections.deque()
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(shared,)) as pool:
+        while True:
+            while len(pending) < 2 * workers:
+                batch = list(islice(job_iter, chunk))
+                if not batch:
+                    break
+                pending.append(pool.submit(_check_chunk, batch))
+            if not pending:
+                return
+            yield from pending.popleft().result()
 
 
 def validate(
@@ -339,13 +450,15 @@ def validate(
     annotations: str | Path | None = None,
     jobs: int = 1,
     schema_dir: str | Path | None = None,
+    progress: Progress | None = None,
 ) -> ValidationResult:
     """Validate the corpus at ``root`` and return every issue found.
 
     ``annotations`` validates another annotation folder with the same layout
     (``docs/``, ``entities.json``, ``links.json``), e.g. ``annotations/passes/b``,
     against the seeds of ``root``. ``release`` turns drafts and unannotated
-    seeds into errors. ``jobs`` > 1 checks documents in that many processes.
+    seeds into errors. ``jobs`` > 1 checks documents in that many processes
+    (0: one per CPU). ``progress(done, total)`` is called after each document.
     ``schema_dir`` replaces the package's schemas (for tests and tools); they are
     still resolved offline.
     """
@@ -399,19 +512,30 @@ def validate(
     shared = SharedContext(entity_ids=entity_ids, release=release, schema_dir=schemas_at)
     doc_paths = _document_paths(folder / DOCS_DIR)
     stems = [p.stem for p in doc_paths]
+    docs_shown, seeds_shown = show(folder / DOCS_DIR), show(paths.seeds)
+
+    def show_in(path: Path, folder_shown: str) -> str:
+        """show(path) for a file of a folder already shown, without resolving
+        each file (a symlinked file is still shown where it points)."""
+        return show(path) if path.is_symlink() else f"{folder_shown}/{path.name}"
+
     doc_jobs = (
-        DocJob(path=p, display=show(p), stem=p.stem, seed=seed_files.get(p.stem),
-               seed_display=show(paths.seed(p.stem)),
+        DocJob(path=p, display=show_in(p, docs_shown), stem=p.stem, seed=seed_files.get(p.stem),
+               seed_display=show_in(paths.seed(p.stem), seeds_shown),
                seed_digest=manifest.get(f"{p.stem}.txt") if manifest is not None else None,
                wanted_spans=frozenset(wanted.get(p.stem, ())))
         for p in doc_paths
     )
     found_by_doc: dict[str, dict[str, str]] = {}
-    for stem, outcome in zip(stems, _map_documents(doc_jobs, shared, jobs)):
+    workers = resolve_jobs(jobs)
+    outcomes = _map_documents(doc_jobs, shared, workers, chunk_size(len(doc_paths), workers))
+    for done, (stem, outcome) in enumerate(zip(stems, outcomes), start=1):
         issues += outcome.issues
         files_checked += 1
         if stem in wanted:
             found_by_doc[stem] = outcome.found
+        if progress is not None:
+            progress(done, len(doc_paths))
 
     annotated = set(stems)
     seed_rule = RULES["seed-no-annotation"]
