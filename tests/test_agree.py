@@ -14,7 +14,7 @@ from conftest import MINI_DOC_ID, MINI_DOCUMENT, REPO, write_corpus
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eunato_corpus.agree import (
+from eunato_corpus.agreement import (
     list_disagreements,
     read_pass,
     render_disagreements,

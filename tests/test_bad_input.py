@@ -14,7 +14,7 @@ from conftest import MINI_DOC_ID
 
 from eunato_corpus.issues import Issue
 from eunato_corpus.rules import TIMEX_CHECKS
-from eunato_corpus.validate import validate
+from eunato_corpus.validation import validate
 
 DOC = f"annotations/docs/{MINI_DOC_ID}.json"
 Edit = Callable[[Path, Callable[[Any], Any]], None]

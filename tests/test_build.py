@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import MINI_DOC_ID, MINI_ENTITIES, REPO, write_corpus
 
-from eunato_corpus import build as build_module
-from eunato_corpus.build import CONFIGS, FEATURES, BuildError, build, build_check
+from eunato_corpus import export as build_module
+from eunato_corpus.export import CONFIGS, FEATURES, BuildError, build, build_check
 from eunato_corpus.card import (
     CARD_NAME,
     END_MARKER,

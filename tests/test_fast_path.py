@@ -28,7 +28,7 @@ from eunato_corpus.io import (
 )
 from eunato_corpus.model import sort_spans, span_sort_key, spans_in_canonical_order
 from eunato_corpus.schema import SchemaSet, load_schemas
-from eunato_corpus.validate import read_clean_file, validate
+from eunato_corpus.validation import read_clean_file, validate
 
 # --- the writer as it was before issue 6: the reference for byte identity --------
 
@@ -157,7 +157,7 @@ def _variants(path: Path) -> dict[str, bytes]:
 
 def _detailed_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """Turn every fast path off: each file goes through the detailed path."""
-    import eunato_corpus.validate as validate_module
+    import eunato_corpus.validation as validate_module
 
     monkeypatch.setattr(validate_module, "read_clean_file", lambda *args: None)
     monkeypatch.setattr(rules, "document_is_clean", lambda *args: False)
@@ -289,7 +289,7 @@ def test_jobs_give_the_same_report(tmp_path: Path) -> None:
 
 
 def test_a_corpus_root_elsewhere_validates_and_builds(tmp_path: Path) -> None:
-    from eunato_corpus.build import build
+    from eunato_corpus.export import build
 
     root = _broken_corpus(tmp_path / "elsewhere", 6)
     for path in (root / "annotations" / "docs").glob("*_copy.json"):

@@ -13,7 +13,7 @@ from pathlib import Path
 import datasets
 
 from eunato_corpus import model
-from eunato_corpus.build import FEATURES
+from eunato_corpus.export import FEATURES
 
 SCHEMA = Path(__file__).resolve().parents[1] / "schema"
 
@@ -89,3 +89,17 @@ def test_closed_vocabularies_match_schema_enums() -> None:
     links = schema("links")["$defs"]
     assert tuple(links["cluster"]["properties"]["cluster_type"]["enum"]) == model.CLUSTER_TYPES
     assert tuple(links["member"]["properties"]["relation"]["enum"]) == (*model.RELATIONS, None)
+
+
+def test_package_exports_the_documented_api() -> None:
+    import eunato_corpus
+    from eunato_corpus.agreement import agree
+    from eunato_corpus.export import build
+    from eunato_corpus.corpus import load_corpus
+    from eunato_corpus.validation import validate
+
+    assert eunato_corpus.validate is validate
+    assert eunato_corpus.build is build
+    assert eunato_corpus.load_corpus is load_corpus
+    assert eunato_corpus.agree is agree
+    assert set(eunato_corpus.__all__) >= {"validate", "build", "load_corpus", "agree"}

@@ -18,7 +18,7 @@ from eunato_corpus.model import (
     LABELS,
     SPAN_COMMON_FIELDS,
 )
-from eunato_corpus.validate import validate
+from eunato_corpus.validation import validate
 
 SPANS = MINI_DOCUMENT["spans"]
 N = len(SPANS)

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from test_build import ENTITIES, LINKS, add_document, dw_document
 from test_roundtrip import GeneratedCorpus, corpora, write_generated
 
-from eunato_corpus.build import build
+from eunato_corpus.export import build
 
 # The query of docs/querying.md: quotes per outlet.
 QUOTES_PER_OUTLET = """

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from eunato_corpus.agree import agree, render_markdown
-from eunato_corpus.build import build_check
+from eunato_corpus.agreement import agree, render_markdown
+from eunato_corpus.export import build_check
 from eunato_corpus.corpus import load_corpus
 from eunato_corpus.io import parse_manifest
-from eunato_corpus.validate import validate
+from eunato_corpus.validation import validate
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_SEEDS = REPO.parent / "shared" / "seeds"

@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eunato_corpus.build import build
+from eunato_corpus.export import build
 from eunato_corpus.io import canonicalize, dumps_canonical, write_annotation_file
 from eunato_corpus.model import (
     DOCUMENT_FILE_KEYS,

@@ -19,9 +19,9 @@ from cases.casekit import (
 from conftest import MINI_DOC_ID, write_corpus
 
 from eunato_corpus import rules as rules_module
-from eunato_corpus import validate as validate_module
+from eunato_corpus import validation as validate_module
 from eunato_corpus.issues import RULES, Severity, rules_markdown
-from eunato_corpus.validate import ValidationResult, validate
+from eunato_corpus.validation import ValidationResult, validate
 
 REPO = Path(__file__).resolve().parents[1]
 

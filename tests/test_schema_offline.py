@@ -17,7 +17,7 @@ import pytest
 from conftest import MINI_DOCUMENT
 
 from eunato_corpus.schema import default_schema_dir, load_schemas, schema_issues
-from eunato_corpus.validate import validate
+from eunato_corpus.validation import validate
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from conftest import MINI_DOC_ID
 
 from eunato_corpus.cli import cli
 from eunato_corpus.issues import RULES, rules_markdown
-from eunato_corpus.validate import validate
+from eunato_corpus.validation import validate
 
 DOC = f"annotations/docs/{MINI_DOC_ID}.json"
 

@@ -85,7 +85,7 @@ def build_command(ctx: click.Context, root: Path, out: Path | None, release: boo
                   update_card: bool, jobs: int, progress: bool | None) -> None:
     """Validate the corpus and write its Parquet build for `datasets.load_dataset`."""
     # Imported here: datasets is slow to import and other commands do not need it.
-    from .build import BuildError, build, build_check, check_valid
+    from .export import BuildError, build, build_check, check_valid
     from .card import CARD_NAME
     from .card import update_card as rewrite_card
 
@@ -142,7 +142,7 @@ def validate_command(ctx: click.Context, root: Path, annotations: Path | None, r
                      quiet: bool, no_explain: bool, jobs: int, progress: bool | None) -> None:
     """Check seeds and annotations; report every problem. Exit 0 clean, 1 invalid."""
     from .report import REPORTERS
-    from .validate import validate
+    from .validation import validate
 
     with progress_reporter(progress, "validate") as report_progress:
         result = validate(root, release=release, annotations=annotations, jobs=jobs, progress=report_progress)
@@ -204,7 +204,7 @@ def show_command(ctx: click.Context, doc_id: str, root: Path, annotations: Path 
     from .io import read_seed
     from .rules import iter_spans
     from .show import render_marked
-    from .validate import read_json_file
+    from .validation import read_json_file
 
     # The doc_id names files: accept only the schema's slug form, never a path.
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}", doc_id):
@@ -253,7 +253,7 @@ def agree_command(ctx: click.Context, pass_a: Path, pass_b: Path, root: Path, ou
     """
     import json
 
-    from .agree import RENDERERS, AgreementError, agree, list_disagreements, read_pass, render_disagreements
+    from .agreement import RENDERERS, AgreementError, agree, list_disagreements, read_pass, render_disagreements
 
     try:
         report = agree(pass_a, pass_b, root=root)

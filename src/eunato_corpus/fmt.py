@@ -22,7 +22,7 @@ from .io import (
     kind_of,
     write_annotation_file,
 )
-from .validate import read_json_file
+from .validation import read_json_file
 
 # File-level findings after which a file is left alone.
 _UNSAFE = frozenset({"file-empty", "file-not-utf8", "json-invalid", "json-too-deep", "json-duplicate-key", "file-missing"})

@@ -2,7 +2,7 @@
 
 Every field of every record the corpus stores is declared once, here, as a
 :class:`Field`. The JSON Schemas in ``schema/``, the dataclasses below and the
-``datasets.Features`` built in :mod:`eunato_corpus.build` all describe the same
+``datasets.Features`` built in :mod:`eunato_corpus.export` all describe the same
 records; ``tests/test_model.py`` fails if they drift apart.
 
 Offsets are Unicode code points (Python ``str`` indices) into the seed text

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 import click
 
 from .issues import RULES, Issue, Severity, issue_sort_key
-from .validate import ValidationResult
+from .validation import ValidationResult
 
 _SEVERITY_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow"}
 

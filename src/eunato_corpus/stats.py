@@ -22,7 +22,7 @@ from .model import (
     TIMEX_TYPES,
 )
 from .rules import iter_spans
-from .validate import read_json_file
+from .validation import read_json_file
 
 
 @dataclass(frozen=True)

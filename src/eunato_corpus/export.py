@@ -71,7 +71,7 @@ from .model import (
     sort_spans,
     span_sort_key,
 )
-from .validate import Progress, validate
+from .validation import Progress, validate
 
 CONFIGS = ("documents", "spans", "entities", "links")
 DEFAULT_CONFIG = "documents"
