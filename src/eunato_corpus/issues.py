@@ -156,6 +156,9 @@ _RULE_LIST: tuple[Rule, ...] = (
     # --- spans ----------------------------------------------------------------------
     Rule("span-id-duplicate", "corpus", E, "Duplicate span id",
          "span_id is unique within its document; references and links would be ambiguous otherwise."),
+    Rule("offset-not-integer", "corpus", E, "Offset written as a decimal number",
+         "Offsets are whole numbers written without a decimal point or exponent (7, not 7.0). JSON Schema counts "
+         "7.0 as an integer, so the schema lets it through; tools that read offsets as integers would not."),
     Rule("offset-out-of-range", "corpus", E, "Offset past the end of the text",
          "start and end are code-point offsets into the seed text and must not exceed its length."),
     Rule("span-reversed", "corpus", E, "Span ends before it starts",

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .issues import RULES, Issue
-from .model import LABEL_FIELDS
+from .model import LABEL_FIELDS, OFFSET_FIELDS
 
 # --- contexts ---------------------------------------------------------------------
 
@@ -151,6 +151,8 @@ def check_body(doc: Any, text: str | None, ctx: DocContext) -> Iterator[Issue]:
         return
     previous_end: int | None = None
     for index, item in enumerate(body):
+        if isinstance(item, dict):
+            yield from _decimal_offsets(item, f"/body/{index}", f"body range {index}", ctx)
         offsets = _offsets(item) if isinstance(item, dict) else None
         if offsets is None:
             continue
@@ -179,9 +181,21 @@ def check_span_ids(doc: Any, text: str | None, ctx: DocContext) -> Iterator[Issu
             first[span_id] = index
 
 
+def _decimal_offsets(record: Mapping[str, Any], pointer: str, name: str, ctx: DocContext,
+                     span_id: str | None = None) -> Iterator[Issue]:
+    """Offsets such as 7.0: whole, finite floats, which the schema accepts as integers."""
+    for field in OFFSET_FIELDS:
+        value = record.get(field)
+        if isinstance(value, float) and value.is_integer():
+            yield ctx.issue("offset-not-integer", f"{pointer}/{field}",
+                            f"{name} {field} is written {value!r}; write the whole number {int(value)}", span_id)
+
+
 def check_offsets(doc: Any, text: str | None, ctx: DocContext) -> Iterator[Issue]:
-    """start < end, and end within the text."""
+    """Offsets are whole numbers, start < end, and end within the text."""
     for index, span in iter_spans(doc):
+        yield from _decimal_offsets(span, f"/spans/{index}", f"span {_str(span, 'span_id') or f'#{index}'}", ctx,
+                                    _str(span, "span_id"))
         offsets = _offsets(span)
         if offsets is None:
             continue
