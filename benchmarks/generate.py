@@ -792,7 +792,7 @@ class DocumentText:
         for label, *_ in sentence.spans:
             self.counters[label] += 1
             ids.append(f"{SPAN_ID_PREFIX[label]}{self.counters[label]}")
-        for span_id, (label, start, end, fields) in zip(ids, sentence.spans):
+        for span_id, (label, start, end, fields) in zip(ids, sentence.spans, strict=True):
             surface = text[start:end]
             if not surface or surface[0].isspace() or surface[-1].isspace():
                 raise AssertionError(f"generator bug: span {label} {surface!r} has whitespace at an edge")

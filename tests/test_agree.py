@@ -15,16 +15,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eunato_corpus.agreement import (
-    list_disagreements,
-    read_pass,
-    render_disagreements,
     ATTRIBUTES,
     AgreementError,
     ScoredSpan,
     agree,
     cohen_kappa,
     count_exact_matches,
+    list_disagreements,
     match_overlapping,
+    read_pass,
+    render_disagreements,
     render_markdown,
     render_text,
 )
@@ -168,7 +168,7 @@ def test_worked_example_attributes(root: Path) -> None:
 def test_swapping_the_passes_swaps_precision_and_recall(root: Path) -> None:
     a, b = worked_example(root)
     forward, backward = agree(a, b, root=root), agree(b, a, root=root)
-    for there, back in zip((*forward.layers, forward.overall), (*backward.layers, backward.overall)):
+    for there, back in zip((*forward.layers, forward.overall), (*backward.layers, backward.overall), strict=True):
         assert (there.exact.precision, there.exact.recall) == (back.exact.recall, back.exact.precision)
         assert (there.overlap.precision, there.overlap.recall) == (back.overlap.recall, back.overlap.precision)
 

@@ -18,7 +18,6 @@ from click.testing import CliRunner
 from conftest import MINI_DOC_ID, MINI_ENTITIES, REPO, write_corpus
 
 from eunato_corpus import export as build_module
-from eunato_corpus.export import CONFIGS, FEATURES, BuildError, build, build_check
 from eunato_corpus.card import (
     CARD_NAME,
     END_MARKER,
@@ -32,6 +31,7 @@ from eunato_corpus.card import (
 )
 from eunato_corpus.cli import cli
 from eunato_corpus.corpus import load_corpus
+from eunato_corpus.export import CONFIGS, FEATURES, BuildError, build, build_check
 from eunato_corpus.io import write_annotation_file
 from eunato_corpus.model import (
     DOCUMENT_FIELD_NAMES,
@@ -208,7 +208,7 @@ def test_documents_config_equals_the_annotation_files(corpus: Path, tmp_path: Pa
     rows = load(out, "documents").to_list()
     files = [read_json(p) for p in sorted((corpus / "annotations" / "docs").glob("*.json"))]
     assert [r["doc_id"] for r in rows] == [f["doc_id"] for f in files] == [DW_DOC_ID, MINI_DOC_ID]
-    for row, data in zip(rows, files):
+    for row, data in zip(rows, files, strict=True):
         seed = (corpus / "seeds" / f"{data['doc_id']}.txt").read_bytes()
         assert row["text"] == seed.decode("utf-8")
         assert row["sha256"] == hashlib.sha256(seed).hexdigest()

@@ -94,8 +94,8 @@ def test_closed_vocabularies_match_schema_enums() -> None:
 def test_package_exports_the_documented_api() -> None:
     import eunato_corpus
     from eunato_corpus.agreement import agree
-    from eunato_corpus.export import build
     from eunato_corpus.corpus import load_corpus
+    from eunato_corpus.export import build
     from eunato_corpus.validation import validate
 
     assert eunato_corpus.validate is validate

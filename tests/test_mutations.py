@@ -69,10 +69,7 @@ def delete_required_key(draw: st.DrawFn) -> Corpus:
 @st.composite
 def change_type(draw: st.DrawFn) -> Corpus:
     corpus = fresh()
-    if draw(st.booleans()):
-        record = corpus["document"]["spans"][draw(st.integers(0, N - 1))]
-    else:
-        record = corpus["document"]
+    record = corpus["document"]["spans"][draw(st.integers(0, N - 1))] if draw(st.booleans()) else corpus["document"]
     key = draw(st.sampled_from(sorted(record)))
     record[key] = other_type(record[key])
     return corpus

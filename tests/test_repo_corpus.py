@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from eunato_corpus.agreement import agree, render_markdown
-from eunato_corpus.export import build_check
 from eunato_corpus.corpus import load_corpus
+from eunato_corpus.export import build_check
 from eunato_corpus.io import parse_manifest
 from eunato_corpus.validation import validate
 

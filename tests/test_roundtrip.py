@@ -246,7 +246,7 @@ def test_annotation_files_survive_build_and_load_dataset(corpus: GeneratedCorpus
         # documents config: every annotation file comes back byte for byte, with its text
         rows = load_rows(out, "documents", cache)
         assert [row["doc_id"] for row in rows] == sorted(files)
-        for row, doc in zip(rows, sorted(corpus.documents, key=lambda d: d.doc_id)):
+        for row, doc in zip(rows, sorted(corpus.documents, key=lambda d: d.doc_id), strict=True):
             assert row["text"] == doc.text
             assert row["sha256"] == hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
             assert dumps_canonical(canonicalize(document_file_from_row(row), "document")) == files[row["doc_id"]]

@@ -35,7 +35,7 @@ def run_case(tmp_path: Path, case_path: Path) -> tuple[dict[str, Any], Validatio
 
 
 def flatten(result: ValidationResult, with_severity: list[bool]) -> list[list[str]]:
-    return [[i.rule, i.pointer, i.severity.value][: 3 if sev else 2] for i, sev in zip(result.issues, with_severity)]
+    return [[i.rule, i.pointer, i.severity.value][: 3 if sev else 2] for i, sev in zip(result.issues, with_severity, strict=True)]
 
 
 @pytest.mark.parametrize("case_path", invalid_cases(), ids=lambda p: f"{p.parent.name}/{p.stem}")

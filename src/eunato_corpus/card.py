@@ -96,9 +96,9 @@ class CorpusStats:
         self.languages.add(language)
         labels = spans["label"]
         per_label: Counter[str] = Counter(labels)
-        self.status_by_label.update(zip(labels, spans["status"]))
-        self.quote_kinds.update(kind for label, kind in zip(labels, spans["kind"]) if label == "quote" and kind is not None)
-        self.timex_types.update(t for label, t in zip(labels, spans["timex_type"]) if label == "date" and t is not None)
+        self.status_by_label.update(zip(labels, spans["status"], strict=True))
+        self.quote_kinds.update(kind for label, kind in zip(labels, spans["kind"], strict=True) if label == "quote" and kind is not None)
+        self.timex_types.update(t for label, t in zip(labels, spans["timex_type"], strict=True) if label == "date" and t is not None)
         self.spans_by_label.update(per_label)
         self.spans_by_document[doc_id] = per_label
 

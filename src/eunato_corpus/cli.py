@@ -85,9 +85,9 @@ def build_command(ctx: click.Context, root: Path, out: Path | None, release: boo
                   update_card: bool, jobs: int, progress: bool | None) -> None:
     """Validate the corpus and write its Parquet build for `datasets.load_dataset`."""
     # Imported here: datasets is slow to import and other commands do not need it.
-    from .export import BuildError, build, build_check, check_valid
     from .card import CARD_NAME
     from .card import update_card as rewrite_card
+    from .export import BuildError, build, build_check, check_valid
 
     out = out if out is not None else root / "hub"
     try:

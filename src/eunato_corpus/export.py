@@ -368,7 +368,7 @@ class ShardedWriter:
                 self.folder.rmdir()
             return []
         names = [shard_name(i, len(self._parts)) for i in range(len(self._parts))]
-        for part, name in zip(self._parts, names):
+        for part, name in zip(self._parts, names, strict=True):
             os.replace(part, self.folder / name)
         return names
 
@@ -603,7 +603,7 @@ def _compare_parquet(label: str, expected: Path, actual: Path, batch_rows: int) 
     if problems:
         return problems
     offset = 0
-    for a, b in zip(want.iter_batches(batch_size=batch_rows), have.iter_batches(batch_size=batch_rows)):
+    for a, b in zip(want.iter_batches(batch_size=batch_rows), have.iter_batches(batch_size=batch_rows), strict=True):
         if not a.equals(b):
             first = next((i for i in range(a.num_rows) if a.slice(i, 1).to_pylist() != b.slice(i, 1).to_pylist()), 0)
             return [f"{label}: row {offset + first} differs from the annotations"]

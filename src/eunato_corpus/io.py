@@ -154,10 +154,7 @@ def _scalar_list(value: list[Any]) -> bool:
 def _is_leaf(value: Any) -> bool:
     """A value written on one line: no object or list of objects inside."""
     if isinstance(value, dict):
-        for v in value.values():
-            if isinstance(v, dict) or (isinstance(v, list) and not _scalar_list(v)):
-                return False
-        return True
+        return all(not isinstance(v, dict) and not (isinstance(v, list) and not _scalar_list(v)) for v in value.values())
     return not isinstance(value, list) or _scalar_list(value)
 
 
@@ -417,9 +414,7 @@ def pointer_lines(text: str) -> dict[str, int]:
         if ch == "\n":
             line += 1
             i += 1
-        elif ch in " \t\r,":
-            i += 1
-        elif ch == ":":
+        elif ch in " \t\r," or ch == ":":
             i += 1
         elif ch in "{[":
             pointer = record()

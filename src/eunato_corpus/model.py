@@ -201,7 +201,8 @@ class Span:
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Span:
-        return cls(**{name: record.get(name) for name in SPAN_FIELD_NAMES})
+        values: dict[str, Any] = {name: record.get(name) for name in SPAN_FIELD_NAMES}
+        return cls(**values)
 
     def to_record(self) -> dict[str, Any]:
         """The span as written in an annotation file: only its label's fields."""
@@ -237,7 +238,7 @@ class Document:
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Document:
-        values = {name: record.get(name) for name in DOCUMENT_FILE_KEYS}
+        values: dict[str, Any] = {name: record.get(name) for name in DOCUMENT_FILE_KEYS}
         values["body"] = tuple(Offsets(int(b["start"]), int(b["end"])) for b in record.get("body") or ())
         values["spans"] = tuple(Span.from_record(s) for s in record.get("spans") or ())
         return cls(**values)
@@ -348,7 +349,7 @@ def spans_in_canonical_order(spans: list[dict[str, Any]]) -> bool:
         well_formed = set(map(type, starts)) | set(map(type, ends)) <= {int} and set(map(type, ids)) <= {str}
     except (KeyError, TypeError):
         well_formed = False
-    keys = list(zip(starts, ends, orders, ids)) if well_formed else list(map(span_sort_key, spans))
+    keys = list(zip(starts, ends, orders, ids, strict=True)) if well_formed else list(map(span_sort_key, spans))
     return all(map(tuple.__le__, keys, islice(keys, 1, None)))
 
 

@@ -233,7 +233,7 @@ def _around_difference(a: str, b: str, width: int = 60) -> tuple[str, str]:
     difference, so that a one-character change stays visible."""
     if len(a) <= width and len(b) <= width:
         return a, b
-    first = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    first = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
     begin = max(0, first - width // 3)
 
     def cut(value: str) -> str:
@@ -403,14 +403,14 @@ def _spans_are_clean(doc: dict[str, Any], spans: list[dict[str, Any]], text: str
     length = len(text)
     # span-reversed, span-empty, offset-out-of-range, span-text-mismatch
     if not all(type(start) is int and 0 <= start < end <= length and text[start:end] == surface
-               for (start, end), surface in zip(map(_OFFSETS, spans), surfaces)):
+               for (start, end), surface in zip(map(_OFFSETS, spans), surfaces, strict=True)):
         return False
     by_label: dict[str, list[dict[str, Any]]] = {label: [] for label in LABEL_FIELDS}
-    for span, label in zip(spans, labels):
+    for span, label in zip(spans, labels, strict=True):
         if label not in by_label:
             return False
         by_label[label].append(span)
-    label_of = dict(zip(ids, labels))
+    label_of = dict(zip(ids, labels, strict=True))
     speaker_entity = {span["span_id"]: span["entity"] for span in by_label["speaker"]}
     for quote in by_label["quote"]:  # dangling-*, *-not-*, speaker-mismatch
         speaker_span, cue = quote["speaker_span"], quote["cue"]
@@ -610,6 +610,6 @@ def requested_labels(doc: Any, wanted: frozenset[str]) -> dict[str, str]:
         if ids and set(map(type, ids)) <= {str} and set(map(type, labels)) <= {str}:
             # Well-formed spans (the usual case), at C speed: built back to front,
             # the dict keeps each id's first label.
-            first = dict(zip(reversed(ids), reversed(labels)))
+            first = dict(zip(reversed(ids), reversed(labels), strict=True))
             return {span_id: first[span_id] for span_id in wanted if span_id in first}
     return {span_id: label for span_id, label in _span_labels(doc).items() if span_id in wanted}

@@ -140,7 +140,7 @@ def _loads(text: str, lossy: _Lossy) -> Any:
 
 
 def _first_difference_line(a: str, b: str) -> int:
-    for number, (left, right) in enumerate(zip(a.split("\n"), b.split("\n")), start=1):
+    for number, (left, right) in enumerate(zip(a.split("\n"), b.split("\n"), strict=False), start=1):
         if left != right:
             return number
     return min(a.count("\n"), b.count("\n")) + 1
@@ -331,10 +331,7 @@ def _explain_document_file(job: DocJob, shared: SharedContext, seed_text: str | 
             found = rules.requested_labels(parsed.data, job.wanted_spans) if job.wanted_spans else {}
         except RecursionError:
             doc_issues.append(_file_issue(job.display, "json-too-deep", "the file nests too deeply to check", None, job.stem))
-    try:
-        doc_issues = _with_lines(doc_issues, parsed.text)
-    except RecursionError:  # pragma: no cover - pointer_lines is iterative
-        pass
+    doc_issues = _with_lines(doc_issues, parsed.text)  # pointer_lines is iterative: no depth limit
     return DocOutcome(tuple(issues + doc_issues), found)
 
 
@@ -405,7 +402,8 @@ def _init_worker(shared: SharedContext) -> None:
 
 
 def _check_chunk(jobs: list[DocJob]) -> list[DocOutcome]:
-    assert _WORKER_SHARED is not None, "worker started without its context"
+    if _WORKER_SHARED is None:
+        raise RuntimeError("worker started without its context")
     return [check_document_file(job, _WORKER_SHARED) for job in jobs]
 
 
@@ -529,7 +527,7 @@ def validate(
     found_by_doc: dict[str, dict[str, str]] = {}
     workers = resolve_jobs(jobs)
     outcomes = _map_documents(doc_jobs, shared, workers, chunk_size(len(doc_paths), workers))
-    for done, (stem, outcome) in enumerate(zip(stems, outcomes), start=1):
+    for done, (stem, outcome) in enumerate(zip(stems, outcomes, strict=True), start=1):
         issues += outcome.issues
         files_checked += 1
         if stem in wanted:
