@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import datasets
-import huggingface_hub.constants
+import huggingface_hub
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
@@ -110,17 +110,12 @@ def corpus(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[Path, str], datasets.Dataset]:
+def load(hf_offline: Path) -> Callable[[Path, str], datasets.Dataset]:
     """``load(out, config)``: plain load_dataset of a local folder, offline, with a
     private cache, no loading script and no trust_remote_code."""
-    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-    monkeypatch.setattr(datasets.config, "HF_DATASETS_OFFLINE", True)
-    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
 
     def _load(out: Path, config: str) -> datasets.Dataset:
-        dataset = datasets.load_dataset(str(out), config, cache_dir=str(tmp_path / "hf-cache"))
+        dataset = datasets.load_dataset(str(out), config, cache_dir=str(hf_offline))
         assert list(dataset) == ["train"]
         return dataset["train"]
 

@@ -12,15 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import datasets
-import huggingface_hub.constants
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -210,15 +206,6 @@ def links_file_from_rows(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {"clusters": list(found.values())}
 
 
-@contextmanager
-def offline_hf(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setattr(datasets.config, "HF_DATASETS_OFFLINE", True)
-    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
-    yield
-
-
 def load_rows(out: Path, config: str, cache: Path) -> list[dict[str, Any]]:
     """The config's rows; a config without rows is not declared (datasets cannot
     load an empty split), so it reads as no rows."""
@@ -232,12 +219,10 @@ def load_rows(out: Path, config: str, cache: Path) -> list[dict[str, Any]]:
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(corpus=corpora())
-def test_annotation_files_survive_build_and_load_dataset(corpus: GeneratedCorpus,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    with tempfile.TemporaryDirectory() as scratch, offline_hf(monkeypatch):
+def test_annotation_files_survive_build_and_load_dataset(corpus: GeneratedCorpus, hf_offline: Path) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch) / "corpus"
         write_generated(root, corpus)
-        monkeypatch.setenv("HF_HOME", str(Path(scratch) / "hf-home"))
         out = build(root, Path(scratch) / "hub").out
         cache = Path(scratch) / "hf-cache"
         files = {doc.doc_id: (root / "annotations" / "docs" / f"{doc.doc_id}.json").read_text(encoding="utf-8")
