@@ -36,12 +36,13 @@ def test_forced_progress_is_drawn_on_stderr(mini_corpus: Path) -> None:
     assert "doc/s" not in result.stdout
 
 
-def test_build_progress_shows_both_phases(mini_corpus: Path, tmp_path: Path) -> None:
+def test_build_progress_is_one_phase(mini_corpus: Path, tmp_path: Path) -> None:
+    # The build checks and converts each document in one pass: one bar, not two.
     out = tmp_path / "hub"
     result = CliRunner().invoke(cli, ["build", "--root", str(mini_corpus), "--out", str(out), "--progress"],
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert "build" in result.stderr and "build (2)" in result.stderr
+    assert "build:" in result.stderr and "/1 [" in result.stderr and "build (2)" not in result.stderr
     quiet = CliRunner().invoke(cli, ["build", "--root", str(mini_corpus), "--out", str(out), "--no-progress"],
                                catch_exceptions=False)
     assert quiet.exit_code == 0 and "build" not in quiet.stderr

@@ -1,9 +1,9 @@
 """The dataset card's statistics: computed from the annotations, never typed.
 
 ``DATASET_CARD.md`` holds prose written by people and one generated block
-between :data:`START_MARKER` and :data:`END_MARKER`. This module computes the
-numbers in that block from the corpus (streaming the documents, one at a time),
-renders them as Markdown, and replaces the block. ``build`` refreshes the block
+between :data:`START_MARKER` and :data:`END_MARKER`. This module renders the
+counts of :mod:`eunato_corpus.stats` (the one place that counts; the build adds
+them up as it converts) as Markdown, and replaces the block. ``build`` refreshes the block
 in the Hub README; :func:`card_problems` tells CI when the repository's card is
 stale; :func:`update_card` rewrites it atomically.
 """
@@ -11,11 +11,7 @@ stale; :func:`update_card` rewrites it atomically.
 from __future__ import annotations
 
 import statistics
-from collections import Counter
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .corpus import Corpus, load_corpus
 from .io import write_text_atomic
@@ -26,10 +22,8 @@ from .model import (
     QUOTE_KINDS,
     STATUSES,
     TIMEX_TYPES,
-    Cluster,
-    Document,
-    Entity,
 )
+from .stats import CorpusCounts, count_corpus
 
 CARD_NAME = "DATASET_CARD.md"
 START_MARKER = "<!-- generated:start -->"
@@ -55,74 +49,10 @@ class CardError(ValueError):
     """The card's generated block cannot be located (unbalanced markers)."""
 
 
-@dataclass
-class CorpusStats:
-    """Counts that describe a corpus; every figure in the card's generated block."""
-
-    documents: int = 0
-    characters: int = 0
-    languages: set[str] = field(default_factory=set)
-    spans_by_label: Counter[str] = field(default_factory=Counter)
-    spans_by_document: dict[str, Counter[str]] = field(default_factory=dict)
-    status_by_label: Counter[tuple[str, str]] = field(default_factory=Counter)
-    quote_kinds: Counter[str] = field(default_factory=Counter)
-    timex_types: Counter[str] = field(default_factory=Counter)
-    entities_by_type: Counter[str] = field(default_factory=Counter)
-    clusters_by_type: Counter[str] = field(default_factory=Counter)
-    members_by_cluster_type: Counter[str] = field(default_factory=Counter)
-
-    def add_document(self, document: Document, text: str) -> None:
-        """Count one document's spans; called once per document while streaming."""
-        self.documents += 1
-        self.characters += len(text)
-        self.languages.add(document.language)
-        per_label: Counter[str] = Counter()
-        for span in document.spans:
-            per_label[span.label] += 1
-            self.status_by_label[(span.label, span.status)] += 1
-            if span.label == "quote" and span.kind is not None:
-                self.quote_kinds[span.kind] += 1
-            if span.label == "date" and span.timex_type is not None:
-                self.timex_types[span.timex_type] += 1
-        self.spans_by_label.update(per_label)
-        self.spans_by_document[document.doc_id] = per_label
-
-    def add_span_columns(self, doc_id: str, language: str, characters: int, spans: Mapping[str, list[Any]]) -> None:
-        """:meth:`add_document` for a document given as span columns (one list per
-        span field, as the build holds them): the same counts, without a Python
-        step per span."""
-        self.documents += 1
-        self.characters += characters
-        self.languages.add(language)
-        labels = spans["label"]
-        per_label: Counter[str] = Counter(labels)
-        self.status_by_label.update(zip(labels, spans["status"], strict=True))
-        self.quote_kinds.update(kind for label, kind in zip(labels, spans["kind"], strict=True) if label == "quote" and kind is not None)
-        self.timex_types.update(t for label, t in zip(labels, spans["timex_type"], strict=True) if label == "date" and t is not None)
-        self.spans_by_label.update(per_label)
-        self.spans_by_document[doc_id] = per_label
-
-    def add_entities(self, entities: Iterable[Entity]) -> None:
-        self.entities_by_type.update(e.type for e in entities)
-
-    def add_clusters(self, clusters: Iterable[Cluster]) -> None:
-        for cluster in clusters:
-            self.clusters_by_type[cluster.cluster_type] += 1
-            self.members_by_cluster_type[cluster.cluster_type] += len(cluster.members)
-
-    @property
-    def spans(self) -> int:
-        return sum(self.spans_by_label.values())
-
-
-def collect_stats(corpus: Corpus) -> CorpusStats:
-    """Statistics of a (valid) corpus, reading one document at a time."""
-    stats = CorpusStats()
-    for item in corpus.documents():
-        stats.add_document(item.document, item.text)
-    stats.add_entities(corpus.entities())
-    stats.add_clusters(corpus.clusters())
-    return stats
+def collect_stats(corpus: Corpus) -> CorpusCounts:
+    """Statistics of a (valid) corpus, reading one document at a time: the
+    counting of :mod:`eunato_corpus.stats`, with the texts' lengths."""
+    return count_corpus(corpus.paths.root, corpus.annotations, texts=True)
 
 
 # --- rendering -------------------------------------------------------------------
@@ -134,7 +64,7 @@ def _table(header: list[str], rows: list[list[object]]) -> list[str]:
     return lines
 
 
-def _per_document(stats: CorpusStats) -> list[str]:
+def _per_document(stats: CorpusCounts) -> list[str]:
     if len(stats.spans_by_document) <= PER_DOCUMENT_TABLE_LIMIT:
         rows: list[list[object]] = [
             [f"`{doc_id}`", *(counts[label] for label in LABELS), sum(counts.values())]
@@ -149,7 +79,7 @@ def _per_document(stats: CorpusStats) -> list[str]:
     )
 
 
-def render_block(stats: CorpusStats) -> str:
+def render_block(stats: CorpusCounts) -> str:
     """The Markdown between the card's markers (markers excluded)."""
     lines = [
         "_Generated from `annotations/` by `eunato-corpus build --update-card`; do not edit by hand._",
@@ -233,7 +163,7 @@ def read_card(root: str | Path) -> str:
     return path.read_bytes().decode("utf-8") if path.is_file() else DEFAULT_CARD
 
 
-def card_problems(root: str | Path, stats: CorpusStats | None = None) -> list[str]:
+def card_problems(root: str | Path, stats: CorpusCounts | None = None) -> list[str]:
     """Why the repository's DATASET_CARD.md block is stale (empty when current or
     when the corpus has no card)."""
     path = card_path(root)
@@ -251,7 +181,7 @@ def card_problems(root: str | Path, stats: CorpusStats | None = None) -> list[st
     return []
 
 
-def update_card(root: str | Path, stats: CorpusStats | None = None) -> bool:
+def update_card(root: str | Path, stats: CorpusCounts | None = None) -> bool:
     """Rewrite the generated block of the repository's card atomically (creating
     the card from the default template when missing). True when it changed."""
     stats = stats if stats is not None else collect_stats(load_corpus(root))

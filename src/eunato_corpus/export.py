@@ -1,7 +1,7 @@
 """The Hub-ready Parquet build: ``datasets.Features`` from the field list, streamed,
 sharded, deterministic, swapped in atomically.
 
-:func:`build` validates the corpus, then writes a folder that
+:func:`build` validates the corpus and writes, in the same pass, a folder that
 ``datasets.load_dataset(folder, config)`` opens offline, with no loading script::
 
     README.md                                   YAML front matter + dataset card
@@ -13,9 +13,11 @@ per cluster member). Their ``datasets.Features`` are derived from the field list
 in :mod:`eunato_corpus.model`, so the annotation files, the dataclasses and the
 Parquet files cannot drift apart.
 
-Documents are read one at a time, parsed once (``orjson``) and turned straight
-from parsed records into columns, with no object per span; rows are written in
-row groups, so memory is bounded by a row group, not the corpus. Row order, compression and row-group
+Each document is read and parsed once, in a worker process that checks it with
+the validator's own code and converts it straight from parsed records into
+Arrow columns (:mod:`eunato_corpus.convert`), with no object per span; this
+process writes the rows, in corpus order, in row groups, so memory is bounded
+by a row group and the chunks in flight, not the corpus. Row order, compression and row-group
 boundaries depend only on the input, and nothing time-dependent is written, so
 two builds of the same annotations give byte-identical files.
 
@@ -27,7 +29,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import json
 import os
 import shutil
@@ -35,25 +36,22 @@ import tempfile
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import datasets
 import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
-from huggingface_hub import DatasetCardData
 
 from .card import (
-    CorpusStats,
     card_problems,
-    collect_stats,
     read_card,
     refresh_block,
     render_block,
 )
-from .corpus import Corpus, CorpusDocument, load_corpus
+from .convert import DOCUMENTS_SCHEMA, ConvertedChunk, DocumentConverter, spans_rows
+from .corpus import load_corpus
+from .io import ENTITIES_NAME, LINKS_NAME
 from .model import (
     CLUSTER_FIELDS,
     DOCUMENT_FIELDS,
@@ -62,16 +60,16 @@ from .model import (
     LINK_FIELD_NAMES,
     MEMBER_FIELDS,
     OFFSET_FIELDS,
-    SPAN_FIELD_NAMES,
     SPAN_FIELDS,
     Cluster,
     Entity,
     Field,
-    Span,
-    sort_spans,
-    span_sort_key,
 )
-from .validation import Progress, validate
+from .stats import CorpusCounts
+from .validation import Progress, ValidationResult, validate, validate_and_convert
+
+if TYPE_CHECKING:
+    import datasets
 
 CONFIGS = ("documents", "spans", "entities", "links")
 DEFAULT_CONFIG = "documents"
@@ -97,10 +95,14 @@ PARQUET_OPTIONS: dict[str, Any] = {
 
 
 # --- features: derived from the field lists ------------------------------------
+# ``datasets`` is imported when first needed (it takes over a second): a build
+# starts its worker processes first, so they neither wait for it nor carry it.
 
 
 def feature_of(dtype: str) -> Any:
     """The ``datasets`` feature type of a :data:`eunato_corpus.model.DType`."""
+    import datasets
+
     if dtype == "string_list":
         return datasets.List(datasets.Value("string"))
     if dtype == "offsets":
@@ -114,19 +116,30 @@ def _features(fields: Iterable[Field]) -> dict[str, Any]:
     return {f.name: feature_of(f.dtype) for f in fields}
 
 
-SPAN_STRUCT: dict[str, Any] = _features(SPAN_FIELDS)
-# The documents config nests its spans; every other field maps by dtype.
-NESTED_DOCUMENT_FIELDS: dict[str, Any] = {"spans": datasets.List(SPAN_STRUCT)}
 _LINK_FIELD_TYPES = {f.name: f for f in (*CLUSTER_FIELDS, *MEMBER_FIELDS)}
 
-FEATURES: dict[str, datasets.Features] = {
-    "documents": datasets.Features(
-        {f.name: NESTED_DOCUMENT_FIELDS.get(f.name) or feature_of(f.dtype) for f in DOCUMENT_FIELDS}
-    ),
-    "spans": datasets.Features({"doc_id": datasets.Value("string"), **SPAN_STRUCT}),
-    "entities": datasets.Features(_features(ENTITY_FIELDS)),
-    "links": datasets.Features(_features(_LINK_FIELD_TYPES[name] for name in LINK_FIELD_NAMES)),
-}
+
+@functools.cache
+def features() -> dict[str, datasets.Features]:
+    """The ``datasets.Features`` of each config (also :data:`FEATURES`)."""
+    import datasets
+
+    span_struct = _features(SPAN_FIELDS)
+    # The documents config nests its spans; every other field maps by dtype.
+    nested = {"spans": datasets.List(span_struct)}
+    return {
+        "documents": datasets.Features({f.name: nested.get(f.name) or feature_of(f.dtype) for f in DOCUMENT_FIELDS}),
+        "spans": datasets.Features({"doc_id": datasets.Value("string"), **span_struct}),
+        "entities": datasets.Features(_features(ENTITY_FIELDS)),
+        "links": datasets.Features(_features(_LINK_FIELD_TYPES[name] for name in LINK_FIELD_NAMES)),
+    }
+
+
+def __getattr__(name: str) -> Any:
+    """``FEATURES``, computed (and ``datasets`` imported) on first access."""
+    if name == "FEATURES":
+        return features()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @functools.cache
@@ -134,105 +147,14 @@ def arrow_schema(config: str) -> pa.Schema:
     """The Parquet schema of a config, carrying the ``huggingface`` features
     metadata. Cached: ``datasets`` derives it anew on each access, at a cost
     that a per-document call would feel."""
-    return FEATURES[config].arrow_schema
+    return features()[config].arrow_schema
 
 
-# --- columns: pure functions from the model to column fragments ------------------
+# --- columns of the registry and the links ------------------------------------------
+# (documents and spans are converted in the worker processes: see convert.py)
 
 # A fragment of a table: column name -> values, all of the same length.
 Columns = dict[str, list[Any]]
-
-
-def sorted_spans(item: CorpusDocument) -> list[Span]:
-    """A document's spans in canonical order (position, layer, id), whatever the
-    order of its file."""
-    return sorted(item.document.spans, key=lambda span: span_sort_key(span.__dict__))
-
-
-def span_columns(spans: Sequence[Span]) -> Columns:
-    """Spans as columns of every span field (None where a field does not apply to
-    the label): the child columns of the documents config's ``spans``."""
-    return {name: [getattr(span, name) for span in spans] for name in SPAN_FIELD_NAMES}
-
-
-def spans_config_columns(doc_id: str, spans: Columns) -> Columns:
-    """Rows of the spans config for one document."""
-    count = len(spans[SPAN_FIELD_NAMES[0]])
-    return {"doc_id": [doc_id] * count, **spans}
-
-
-def document_columns(item: CorpusDocument, spans: Columns) -> Columns:
-    """The one row of the documents config for ``item``; its ``spans`` value is the
-    columns of its spans (see :func:`struct_list_array`)."""
-    document = item.document
-    computed: dict[str, Any] = {
-        "sha256": item.sha256,
-        "text": item.text,
-        "body": [{"start": b.start, "end": b.end} for b in document.body],
-        "spans": spans,
-    }
-    return {f.name: [computed[f.name] if f.name in computed else getattr(document, f.name)] for f in DOCUMENT_FIELDS}
-
-
-# The spans' struct type (without doc_id): the child of the documents config's
-# ``spans`` list and, flattened, the columns of the spans config.
-SPAN_ARROW_STRUCT = pa.struct([f for f in FEATURES["spans"].arrow_schema if f.name != "doc_id"])
-
-
-def span_struct_array(spans: Sequence[dict[str, Any]]) -> pa.StructArray:
-    """Parsed span records as one Arrow struct array, converted in C++ (a field
-    a record lacks, because its label does not carry it, is null)."""
-    return pa.array(spans, type=SPAN_ARROW_STRUCT)
-
-
-def spans_config_batch(doc_id: str, spans: pa.StructArray) -> pa.RecordBatch:
-    """Rows of the spans config for one document."""
-    doc_ids = pa.array([doc_id] * len(spans), type=pa.string())
-    return pa.RecordBatch.from_arrays([doc_ids, *spans.flatten()], schema=arrow_schema("spans"))
-
-
-@dataclass(frozen=True)
-class DocumentRecord:
-    """One parsed annotation file with its seed text: what a build row needs."""
-
-    record: dict[str, Any]
-    text: str
-    sha256: str
-
-    @property
-    def doc_id(self) -> str:
-        return str(self.record["doc_id"])
-
-    @property
-    def spans(self) -> list[dict[str, Any]]:
-        """The spans in canonical order (position, layer, id)."""
-        return sort_spans(list(self.record.get("spans") or ()))
-
-
-def read_document_record(corpus: Corpus, doc_id: str) -> DocumentRecord:
-    """Parse one annotation file (once, with ``orjson``) and read its seed, as
-    :meth:`Corpus.read_document` does but without building dataclasses."""
-    record = orjson.loads((corpus.docs_dir / f"{doc_id}.json").read_bytes())
-    raw = corpus.paths.seed(record["doc_id"]).read_bytes()
-    return DocumentRecord(record, raw.decode("utf-8"), hashlib.sha256(raw).hexdigest())
-
-
-def document_batch(item: DocumentRecord, spans: pa.StructArray) -> pa.RecordBatch:
-    """The one row of the documents config for a parsed document; its ``spans``
-    value is ``spans`` as one list."""
-    record = item.record
-    computed: dict[str, Any] = {
-        "sha256": item.sha256,
-        "text": item.text,
-        "body": [{"start": int(b["start"]), "end": int(b["end"])} for b in record.get("body") or ()],
-    }
-    schema = arrow_schema("documents")
-    arrays = [
-        pa.ListArray.from_arrays(pa.array([0, len(spans)], pa.int32()), spans, type=f.type) if f.name == "spans"
-        else pa.array([computed[f.name] if f.name in computed else record.get(f.name)], type=f.type)
-        for f in schema
-    ]
-    return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
 def columns_batch(columns: Columns, schema: pa.Schema) -> pa.RecordBatch:
@@ -254,22 +176,6 @@ def link_columns(clusters: Iterable[Cluster]) -> Columns:
             rows.append({**head, "doc_id": member.doc_id, "span_id": member.span_id, "relation": member.relation})
     rows.sort(key=lambda r: (str(r["cluster_id"]), str(r["doc_id"]), str(r["span_id"])))
     return {name: [row[name] for row in rows] for name in LINK_FIELD_NAMES}
-
-
-def struct_list_array(rows: list[Columns], list_type: pa.ListType) -> pa.Array:
-    """A ``list<struct>`` column from one columns-dict per row: the children are
-    converted column by column, which is far faster than row dicts."""
-    struct_type = list_type.value_type
-    children: Columns = {f.name: [] for f in struct_type}
-    offsets = [0]
-    first = struct_type[0].name
-    for row in rows:
-        for name, values in children.items():
-            values.extend(row[name])
-        offsets.append(offsets[-1] + len(row[first]))
-    struct = pa.StructArray.from_arrays([pa.array(children[f.name], type=f.type) for f in struct_type],
-                                        fields=list(struct_type))
-    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), struct, type=list_type)
 
 
 # --- sharded, batched Parquet writing --------------------------------------------
@@ -388,7 +294,7 @@ def size_category(rows: int) -> str:
     return next((name for bound, name in bounds if rows < bound), "n>1T" if rows >= 10**12 else "1B<n<10B")
 
 
-def front_matter(stats: CorpusStats, configs: Sequence[str] = CONFIGS) -> str:
+def front_matter(stats: CorpusCounts, configs: Sequence[str] = CONFIGS) -> str:
     """The README's YAML metadata: configs, data files and explicit features."""
     config_entries = [
         {
@@ -398,6 +304,9 @@ def front_matter(stats: CorpusStats, configs: Sequence[str] = CONFIGS) -> str:
         }
         for config in configs
     ]
+    import datasets
+    from huggingface_hub import DatasetCardData
+
     card_data = DatasetCardData(
         pretty_name=PRETTY_NAME,
         license=LICENSE,
@@ -407,13 +316,13 @@ def front_matter(stats: CorpusStats, configs: Sequence[str] = CONFIGS) -> str:
         configs=config_entries,
     )
     infos = datasets.info.DatasetInfosDict(
-        {config: datasets.DatasetInfo(config_name=config, features=FEATURES[config]) for config in configs}
+        {config: datasets.DatasetInfo(config_name=config, features=features()[config]) for config in configs}
     )
     infos.to_dataset_card_data(card_data)
     return f"---\n{card_data.to_yaml()}\n---\n"
 
 
-def readme_text(root: str | Path, stats: CorpusStats, configs: Sequence[str] = CONFIGS) -> str:
+def readme_text(root: str | Path, stats: CorpusCounts, configs: Sequence[str] = CONFIGS) -> str:
     """The Hub README: front matter, then the corpus's card with fresh statistics."""
     return front_matter(stats, configs) + "\n" + refresh_block(read_card(root), render_block(stats))
 
@@ -449,11 +358,18 @@ class BuildResult:
     out: Path
     rows: dict[str, int]
     shards: dict[str, list[str]]
-    stats: CorpusStats = field(repr=False)
+    stats: CorpusCounts = field(repr=False)
 
 
 def default_out(root: str | Path) -> Path:
     return Path(root) / "hub"
+
+
+def refusal(result: ValidationResult) -> BuildError:
+    """Why a corpus with validation errors is not built: its errors, as
+    ``validate`` reports them."""
+    return BuildError(["the corpus is invalid; run `eunato-corpus validate` for details:"]
+                      + [describe_issue(issue) for issue in result.errors])
 
 
 def check_valid(root: str | Path, *, release: bool, jobs: int = 1, progress: Progress | None = None) -> None:
@@ -462,8 +378,7 @@ def check_valid(root: str | Path, *, release: bool, jobs: int = 1, progress: Pro
     validation (0: one per CPU)."""
     result = validate(root, release=release, jobs=jobs, progress=progress)
     if not result.ok:
-        raise BuildError(["the corpus is invalid; run `eunato-corpus validate` for details:"]
-                         + [describe_issue(issue) for issue in result.errors])
+        raise refusal(result)
 
 
 # Entries a build folder may hold; anything else means ``out`` is not a build
@@ -483,41 +398,75 @@ def check_replaceable(out: Path) -> None:
             raise BuildError([reason + ": choose another --out"])
 
 
-def write_hub(corpus: Corpus, root: str | Path, folder: Path, *, shard_rows: int = DEFAULT_SHARD_ROWS,
-              row_group_rows: int = DEFAULT_ROW_GROUP_ROWS, progress: Progress | None = None) -> BuildResult:
-    """Write a complete build into ``folder`` (which should be new and empty).
-    ``progress(done, total)`` is called after each document."""
+def _read_json(path: Path) -> Any:
+    return orjson.loads(path.read_bytes())
+
+
+def write_hub(root: str | Path, folder: Path, *, release: bool = False, jobs: int = 1,
+              shard_rows: int = DEFAULT_SHARD_ROWS, row_group_rows: int = DEFAULT_ROW_GROUP_ROWS,
+              progress: Progress | None = None) -> tuple[ValidationResult, BuildResult | None]:
+    """Validate the corpus at ``root`` and write its build into ``folder`` (which
+    should be new and empty) in the same pass; the build is None when the
+    corpus is invalid (``folder`` then holds a partial build, to discard).
+
+    ``jobs`` worker processes read, parse, check and convert the documents,
+    each once (:func:`eunato_corpus.validation.validate_and_convert`); this
+    process writes the shards, in corpus order whatever ``jobs`` is, so builds
+    are byte-identical. ``progress(done, total)`` is called after each document.
+    """
     if shard_rows < 1 or row_group_rows < 1:
         raise ValueError("shard_rows and row_group_rows must be positive")
     row_group_rows = min(row_group_rows, shard_rows)
-    writers = {config: ShardedWriter(folder / DATA_DIR / config, arrow_schema(config), shard_rows, row_group_rows)
-               for config in CONFIGS}
-    stats = CorpusStats()
+    # Writers (and so the schemas from ``datasets``) are made when first needed:
+    # by then the worker processes run.
+    writers: dict[str, ShardedWriter] = {}
+
+    def writer(config: str) -> ShardedWriter:
+        if config not in writers:
+            writers[config] = ShardedWriter(folder / DATA_DIR / config, arrow_schema(config), shard_rows, row_group_rows)
+        return writers[config]
+
+    counts = CorpusCounts()
+    annotations = load_corpus(root).annotations
+
+    def write_registry_and_links() -> None:
+        # Two small files, parsed again here (the checks kept no data); done
+        # while the workers are busy with the next chunks.
+        registry = _read_json(annotations / ENTITIES_NAME)
+        counts.add_registry(registry)
+        entities = [Entity.from_record(record) for record in registry["entities"]]
+        writer("entities").add_rows(columns_batch(entity_columns(entities), arrow_schema("entities")))
+        links_path = annotations / LINKS_NAME
+        links = _read_json(links_path) if links_path.exists() else {"clusters": []}
+        counts.add_links(links)
+        clusters = [Cluster.from_record(record) for record in links["clusters"]]
+        writer("links").add_rows(columns_batch(link_columns(clusters), arrow_schema("links")))
+
+    def write_documents(chunk: ConvertedChunk) -> None:
+        # Called only while no error has been found, and the registry and the
+        # links are checked before any document: here they are valid.
+        if "entities" not in writers:
+            write_registry_and_links()
+        batch = chunk.record_batch(arrow_schema("documents"))
+        for row, document in enumerate(chunk.counts):
+            counts.add(document)
+            writer("documents").add_row(batch.slice(row, 1), weight=sum(document.by_label.values()))
+        writer("spans").add_rows(spans_rows(batch, arrow_schema("spans")))
+
     try:
-        doc_ids = corpus.doc_ids()
-        for done, doc_id in enumerate(doc_ids, start=1):
-            item = read_document_record(corpus, doc_id)
-            records = item.spans
-            spans = span_struct_array(records)
-            counted = {name: list(map(dict.get, records, repeat(name))) for name in ("label", "status", "kind", "timex_type")}
-            stats.add_span_columns(item.doc_id, str(item.record.get("language")), len(item.text), counted)
-            writers["documents"].add_row(document_batch(item, spans), weight=len(records))
-            writers["spans"].add_rows(spans_config_batch(item.doc_id, spans))
-            if progress is not None:
-                progress(done, len(doc_ids))
-        entities = corpus.entities()
-        stats.add_entities(entities)
-        writers["entities"].add_rows(columns_batch(entity_columns(entities), arrow_schema("entities")))
-        clusters = corpus.clusters()
-        stats.add_clusters(clusters)
-        writers["links"].add_rows(columns_batch(link_columns(clusters), arrow_schema("links")))
-        shards = {config: writer.close() for config, writer in writers.items()}
+        result = validate_and_convert(root, convert=DocumentConverter(DOCUMENTS_SCHEMA), consume=write_documents,
+                                      release=release, jobs=jobs, progress=progress)
+        if not result.ok:
+            return result, None
+        if "entities" not in writers:  # a corpus without documents
+            write_registry_and_links()
+        shards = {config: writer(config).close() for config in CONFIGS}
     finally:
-        for writer in writers.values():
-            writer.abort()
+        for open_writer in writers.values():
+            open_writer.abort()
     loadable = [config for config in CONFIGS if shards[config]]
-    (folder / README_NAME).write_bytes(readme_text(root, stats, loadable).encode("utf-8"))
-    return BuildResult(folder, {c: w.rows for c, w in writers.items()}, shards, stats)
+    (folder / README_NAME).write_bytes(readme_text(root, counts, loadable).encode("utf-8"))
+    return result, BuildResult(folder, {c: writers[c].rows for c in CONFIGS}, shards, counts)
 
 
 def swap_in(new: Path, out: Path) -> None:
@@ -552,19 +501,22 @@ def build(root: str | Path = ".", out: str | Path | None = None, *, release: boo
           shard_rows: int = DEFAULT_SHARD_ROWS, row_group_rows: int = DEFAULT_ROW_GROUP_ROWS, jobs: int = 1,
           progress: Progress | None = None) -> BuildResult:
     """Validate the corpus at ``root`` and write its Hub-ready build to ``out``
-    (default ``<root>/hub``), replacing a previous build only when complete.
+    (default ``<root>/hub``), in one pass over the documents, replacing a
+    previous build only when complete and valid.
 
     Raises :class:`BuildError` when the corpus is invalid (``release``: drafts
-    count as errors too) or ``out`` is not a build folder. ``jobs`` worker
-    processes validate (0: one per CPU); ``progress(done, total)`` is called per
-    document, first while validating, then while writing.
+    count as errors too; the reasons are the errors ``validate`` reports) or
+    ``out`` is not a build folder. ``jobs`` worker processes read, check and
+    convert the documents (0: one per CPU); the output does not depend on it.
+    ``progress(done, total)`` is called per document.
     """
     out_path = Path(out) if out is not None else default_out(root)
     check_replaceable(out_path)
-    check_valid(root, release=release, jobs=jobs, progress=progress)
     with _staging_folder(out_path) as staging:
-        result = write_hub(load_corpus(root), root, staging, shard_rows=shard_rows, row_group_rows=row_group_rows,
-                           progress=progress)
+        validation, result = write_hub(root, staging, release=release, jobs=jobs, shard_rows=shard_rows,
+                                       row_group_rows=row_group_rows, progress=progress)
+        if result is None:
+            raise refusal(validation)
         swap_in(staging, out_path)
     return BuildResult(out_path, result.rows, result.shards, result.stats)
 
@@ -579,6 +531,8 @@ def _parquet_files(folder: Path) -> list[str]:
 def _declared_features(schema: pa.Schema) -> datasets.Features | None:
     """The features a Parquet schema declares in its ``huggingface`` metadata, parsed
     (so that a different serialisation of the same features compares equal)."""
+    import datasets
+
     raw = (schema.metadata or {}).get(b"huggingface")
     if raw is None:
         return None
@@ -645,29 +599,26 @@ def build_check(root: str | Path = ".", out: str | Path | None = None, *, releas
     produce, compared by content (schemas, rows, README text), plus a stale
     DATASET_CARD.md block. Empty when everything is up to date."""
     out_path = Path(out) if out is not None else default_out(root)
-    try:
-        check_valid(root, release=release, jobs=jobs)
-    except BuildError as error:
-        return error.reasons
-    if not (out_path / README_NAME).exists() and not (out_path / DATA_DIR).exists():
-        problems = [f"{out_path}: no build found; run `eunato-corpus build`"]
-        stats = collect_stats(load_corpus(root))
-    else:
-        with _staging_folder(out_path) as staging:
-            expected = write_hub(load_corpus(root), root, staging, shard_rows=shard_rows, row_group_rows=row_group_rows)
+    with _staging_folder(out_path) as staging:
+        validation, expected = write_hub(root, staging, release=release, jobs=jobs, shard_rows=shard_rows,
+                                         row_group_rows=row_group_rows)
+        if expected is None:
+            return refusal(validation).reasons
+        if not (out_path / README_NAME).exists() and not (out_path / DATA_DIR).exists():
+            problems = [f"{out_path}: no build found; run `eunato-corpus build`"]
+        else:
             problems = compare_builds(staging, out_path)
-            stats = expected.stats
-    return problems + card_problems(root, stats)
+    return problems + card_problems(root, expected.stats)
 
 
 __all__ = [
     "CONFIGS",
     "DEFAULT_CONFIG",
-    "FEATURES",
     "BuildError",
     "BuildResult",
     "arrow_schema",
     "build",
     "build_check",
     "compare_builds",
+    "features",
 ]

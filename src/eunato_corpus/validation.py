@@ -26,6 +26,12 @@ error positions) and explained by jsonschema's Python validator. Likewise
 only a document it does not vouch for goes through the rules one by one. So
 every report is the one the detailed path gives; a valid corpus costs little
 more than parsing it.
+
+:func:`validate_and_convert` is the same pass with a converter: the worker
+that checked a chunk of documents also converts it (the build's Arrow columns,
+see :mod:`eunato_corpus.convert`), from the data the checks parsed, so the
+build reads and parses each document once and reports exactly what
+:func:`validate` reports.
 """
 
 from __future__ import annotations
@@ -62,8 +68,8 @@ from .issues import RULES, Issue, Severity, issue_sort_key
 from .model import spans_in_canonical_order
 from .schema import SchemaSet, load_schemas, schema_issues
 
-__all__ = ["ParsedFile", "Progress", "ValidationResult", "check_document_file", "read_clean_file", "read_json_file",
-           "resolve_jobs", "validate"]
+__all__ = ["CheckedDocument", "ChunkConverter", "ParsedFile", "Progress", "ValidationResult", "check_document_file",
+           "read_clean_file", "read_json_file", "resolve_jobs", "validate", "validate_and_convert"]
 
 # Called after each document with (documents done, documents in all).
 Progress = Callable[[int, int], None]
@@ -253,12 +259,33 @@ def _with_lines(issues: Iterable[Issue], text: str | None) -> list[Issue]:
 
 
 @dataclass(frozen=True)
+class CheckedDocument:
+    """A document in which the checks found no error, as they read it: what a
+    converter (the build) needs, so that nothing is read or parsed twice."""
+
+    doc_id: str
+    data: dict[str, Any]
+    text: str
+    sha256: str
+    # True when the file was found canonical, so its spans are in canonical order.
+    canonical: bool = False
+
+
+# Turns the checked documents of one chunk (in corpus order) into something the
+# parent process consumes: runs in the worker processes, so it must be
+# picklable (a top-level function or an instance of a top-level class).
+ChunkConverter = Callable[[list[CheckedDocument]], Any]
+
+
+@dataclass(frozen=True)
 class SharedContext:
-    """What every document check needs from the corpus: small and picklable."""
+    """What every document check needs from the corpus: small and picklable.
+    ``convert``, when set, also converts each chunk whose documents have no error."""
 
     entity_ids: frozenset[str] | None
     release: bool
     schema_dir: Path | None = None
+    convert: ChunkConverter | None = None
 
 
 @dataclass(frozen=True)
@@ -282,43 +309,72 @@ class DocOutcome:
     found: dict[str, str]
 
 
-def _read_seed(job: DocJob) -> tuple[str | None, list[Issue]]:
+@dataclass(frozen=True)
+class SeedRead:
+    """A document's seed as the checks read it: its text (None when it cannot
+    be read or decoded), the SHA-256 of its bytes, and the problems found."""
+
+    text: str | None
+    sha256: str | None
+    issues: list[Issue]
+
+
+def _read_seed(job: DocJob) -> SeedRead:
     if job.seed is None:
-        return None, [_file_issue(job.display, "annotation-no-seed", f"no seed text seeds/{job.stem}.txt for this annotation file",
-                                  1, job.stem)]
+        return SeedRead(None, None, [_file_issue(job.display, "annotation-no-seed",
+                                                 f"no seed text seeds/{job.stem}.txt for this annotation file", 1, job.stem)])
     try:
         raw = job.seed.read_bytes()
     except OSError as exc:
-        return None, [_file_issue(job.seed_display, "seed-not-utf8", f"cannot read seed: {exc.strerror}", doc_id=job.stem)]
+        return SeedRead(None, None, [_file_issue(job.seed_display, "seed-not-utf8", f"cannot read seed: {exc.strerror}",
+                                                 doc_id=job.stem)])
     issues = []
-    if job.seed_digest is not None and hashlib.sha256(raw).hexdigest() != job.seed_digest:
+    digest = hashlib.sha256(raw).hexdigest()
+    if job.seed_digest is not None and digest != job.seed_digest:
         issues.append(_file_issue(job.seed_display, "seed-checksum-mismatch",
                                   "seed text differs from its SHA-256 in seeds/SHA256SUMS (the raw text was edited)", doc_id=job.stem))
     try:
-        return raw.decode("utf-8"), issues
+        return SeedRead(raw.decode("utf-8"), digest, issues)
     except UnicodeDecodeError as exc:
         issues.append(_file_issue(job.seed_display, "seed-not-utf8", f"byte {exc.start} of the seed is not UTF-8", doc_id=job.stem))
-        return None, issues
+        return SeedRead(None, digest, issues)
 
 
 def check_document_file(job: DocJob, shared: SharedContext) -> DocOutcome:
     """Every check of one document file and its seed. Never raises on bad input."""
-    seed_text, issues = _read_seed(job)
+    return _check_document(job, shared)[0]
+
+
+def _check_document(job: DocJob, shared: SharedContext) -> tuple[DocOutcome, CheckedDocument | None]:
+    """:func:`check_document_file`, and the document as read when no check found
+    an error in it (else None)."""
+    seed = _read_seed(job)
     clean = read_clean_file(job.path, "document", load_schemas(shared.schema_dir))
     if clean is None:
-        return _explain_document_file(job, shared, seed_text, issues)
-    data, raw = clean
-    ctx = rules.DocContext(file=job.display, release=shared.release, doc_id=job.stem, stem=job.stem,
-                           entity_ids=shared.entity_ids)
-    found = rules.requested_labels(data, job.wanted_spans) if job.wanted_spans else {}
-    if rules.document_is_clean(data, seed_text, ctx):
-        return DocOutcome(tuple(issues), found)
-    return DocOutcome(tuple(issues + _with_lines(rules.check_document(data, seed_text, ctx), raw.decode("utf-8"))), found)
+        outcome, data = _explain_document_file(job, shared, seed.text, seed.issues)
+        canonical = False
+    else:
+        canonical = True
+        data, raw = clean
+        ctx = rules.DocContext(file=job.display, release=shared.release, doc_id=job.stem, stem=job.stem,
+                               entity_ids=shared.entity_ids)
+        found = rules.requested_labels(data, job.wanted_spans) if job.wanted_spans else {}
+        if rules.document_is_clean(data, seed.text, ctx):
+            outcome = DocOutcome(tuple(seed.issues), found)
+        else:
+            outcome = DocOutcome(tuple(seed.issues + _with_lines(rules.check_document(data, seed.text, ctx), raw.decode("utf-8"))),
+                                 found)
+    if (seed.text is None or seed.sha256 is None or not isinstance(data, dict)
+            or any(issue.severity is Severity.ERROR for issue in outcome.issues)):
+        return outcome, None
+    return outcome, CheckedDocument(job.stem, data, seed.text, seed.sha256, canonical)
 
 
-def _explain_document_file(job: DocJob, shared: SharedContext, seed_text: str | None, issues: list[Issue]) -> DocOutcome:
+def _explain_document_file(job: DocJob, shared: SharedContext, seed_text: str | None,
+                           issues: list[Issue]) -> tuple[DocOutcome, Any]:
     """The detailed path: the standard json reader, the Python schema validator
-    and every rule, for a document the fast path could not vouch for."""
+    and every rule, for a document the fast path could not vouch for. Returns
+    the outcome and the parsed data (None when the file does not parse)."""
     parsed = read_json_file(job.path, job.display, "document", job.stem)
     doc_issues = list(parsed.issues)
     found: dict[str, str] = {}
@@ -332,7 +388,7 @@ def _explain_document_file(job: DocJob, shared: SharedContext, seed_text: str | 
         except RecursionError:
             doc_issues.append(_file_issue(job.display, "json-too-deep", "the file nests too deeply to check", None, job.stem))
     doc_issues = _with_lines(doc_issues, parsed.text)  # pointer_lines is iterative: no depth limit
-    return DocOutcome(tuple(issues + doc_issues), found)
+    return DocOutcome(tuple(issues + doc_issues), found), parsed.data
 
 
 # --- the manifest -------------------------------------------------------------------
@@ -401,10 +457,31 @@ def _init_worker(shared: SharedContext) -> None:
     _WORKER_SHARED = shared
 
 
-def _check_chunk(jobs: list[DocJob]) -> list[DocOutcome]:
+@dataclass(frozen=True)
+class ChunkOutcome:
+    """The outcomes of a chunk of documents, in order, and what the context's
+    converter made of them (None without a converter, or when a document of
+    the chunk has an error: such a corpus is not converted)."""
+
+    outcomes: list[DocOutcome]
+    converted: Any = None
+
+
+def check_chunk(jobs: list[DocJob], shared: SharedContext) -> ChunkOutcome:
+    """Check a chunk of documents and, when the context has a converter and no
+    document of the chunk has an error, convert them all in one call."""
+    checked = [_check_document(job, shared) for job in jobs]
+    outcomes = [outcome for outcome, _ in checked]
+    documents = [document for _, document in checked if document is not None]
+    if shared.convert is None or len(documents) < len(checked):
+        return ChunkOutcome(outcomes)
+    return ChunkOutcome(outcomes, shared.convert(documents))
+
+
+def _check_chunk_in_worker(jobs: list[DocJob]) -> ChunkOutcome:
     if _WORKER_SHARED is None:
         raise RuntimeError("worker started without its context")
-    return [check_document_file(job, _WORKER_SHARED) for job in jobs]
+    return check_chunk(jobs, _WORKER_SHARED)
 
 
 def resolve_jobs(jobs: int) -> int:
@@ -418,27 +495,26 @@ def chunk_size(documents: int, workers: int) -> int:
     return max(1, min(32, documents // (workers * 8)))
 
 
-def _map_documents(jobs: Iterable[DocJob], shared: SharedContext, workers: int, chunk: int = 16) -> Iterator[DocOutcome]:
-    """Check documents in this process or in ``workers`` processes; results come
-    back in job order either way. Documents go to workers in chunks, and at most
-    two chunks per worker are in flight, so memory stays bounded however large
-    the corpus."""
-    if workers <= 1:
-        for job in jobs:
-            yield check_document_file(job, shared)
-        return
+def _map_chunks(jobs: Iterable[DocJob], shared: SharedContext, workers: int, chunk: int = 16) -> Iterator[ChunkOutcome]:
+    """Check documents in chunks, in this process or in ``workers`` processes;
+    chunks come back in job order either way. At most four chunks per worker
+    are in flight, so memory stays bounded however large the corpus."""
     job_iter = iter(jobs)
-    pending: collections.deque[Future[list[DocOutcome]]] = collections.deque()
+    if workers <= 1:
+        while batch := list(islice(job_iter, chunk)):
+            yield check_chunk(batch, shared)
+        return
+    pending: collections.deque[Future[ChunkOutcome]] = collections.deque()
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(shared,)) as pool:
         while True:
-            while len(pending) < 2 * workers:
+            while len(pending) < 4 * workers:
                 batch = list(islice(job_iter, chunk))
                 if not batch:
                     break
-                pending.append(pool.submit(_check_chunk, batch))
+                pending.append(pool.submit(_check_chunk_in_worker, batch))
             if not pending:
                 return
-            yield from pending.popleft().result()
+            yield pending.popleft().result()
 
 
 def validate(
@@ -459,6 +535,29 @@ def validate(
     (0: one per CPU). ``progress(done, total)`` is called after each document.
     ``schema_dir`` replaces the package's schemas (for tests and tools); they are
     still resolved offline.
+    """
+    return validate_and_convert(root, release=release, annotations=annotations, jobs=jobs, schema_dir=schema_dir,
+                                progress=progress)
+
+
+def validate_and_convert(
+    root: str | Path = ".",
+    *,
+    convert: ChunkConverter | None = None,
+    consume: Callable[[Any], None] | None = None,
+    release: bool = False,
+    annotations: str | Path | None = None,
+    jobs: int = 1,
+    schema_dir: str | Path | None = None,
+    progress: Progress | None = None,
+) -> ValidationResult:
+    """:func:`validate`, converting the documents in the same pass: each document
+    is read and parsed once, checked, and (when no error has been found so far)
+    handed with the rest of its chunk to ``convert`` in the worker that checked
+    it; ``consume`` receives each chunk's conversion in this process, in corpus
+    order. Once an error is found nothing more is handed to ``consume``: the
+    caller must then discard what it received (the result is not ``ok``). The
+    issues are exactly those of :func:`validate`.
     """
     root_path = Path(root)
     paths = CorpusPaths(root_path)
@@ -507,7 +606,7 @@ def validate(
     for member in members:
         wanted.setdefault(member.doc_id, set()).add(member.span_id)
 
-    shared = SharedContext(entity_ids=entity_ids, release=release, schema_dir=schemas_at)
+    shared = SharedContext(entity_ids=entity_ids, release=release, schema_dir=schemas_at, convert=convert)
     doc_paths = _document_paths(folder / DOCS_DIR)
     stems = [p.stem for p in doc_paths]
     docs_shown, seeds_shown = show(folder / DOCS_DIR), show(paths.seeds)
@@ -526,14 +625,22 @@ def validate(
     )
     found_by_doc: dict[str, dict[str, str]] = {}
     workers = resolve_jobs(jobs)
-    outcomes = _map_documents(doc_jobs, shared, workers, chunk_size(len(doc_paths), workers))
-    for done, (stem, outcome) in enumerate(zip(stems, outcomes, strict=True), start=1):
-        issues += outcome.issues
-        files_checked += 1
-        if stem in wanted:
-            found_by_doc[stem] = outcome.found
-        if progress is not None:
-            progress(done, len(doc_paths))
+    stem_iter = iter(stems)
+    failed = any(issue.severity is Severity.ERROR for issue in issues)
+    done = 0
+    for chunk in _map_chunks(doc_jobs, shared, workers, chunk_size(len(doc_paths), workers)):
+        for outcome in chunk.outcomes:
+            stem = next(stem_iter)
+            issues += outcome.issues
+            failed = failed or any(issue.severity is Severity.ERROR for issue in outcome.issues)
+            files_checked += 1
+            done += 1
+            if stem in wanted:
+                found_by_doc[stem] = outcome.found
+            if progress is not None:
+                progress(done, len(doc_paths))
+        if consume is not None and chunk.converted is not None and not failed:
+            consume(chunk.converted)
 
     annotated = set(stems)
     seed_rule = RULES["seed-no-annotation"]

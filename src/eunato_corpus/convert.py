@@ -1,0 +1,113 @@
+"""Checked documents to Arrow columns: the build's work in the worker processes.
+
+The build checks and converts each document in one pass
+(:func:`eunato_corpus.validation.validate_and_convert`): the worker that read,
+parsed and checked a chunk of documents also turns them into one Arrow record
+batch of the ``documents`` config (the spans nested, in canonical order) and
+counts them (:func:`eunato_corpus.stats.count_document`). The batch crosses to
+the parent process as Arrow IPC bytes, which cost a copy rather than a pickle
+of every array; the parent derives the ``spans`` config from the same batch.
+
+This module needs only ``pyarrow``: the schema comes from the parent (derived
+there from ``datasets.Features``), so workers never import ``datasets``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import accumulate, chain
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .model import DOCUMENT_FIELDS, OFFSET_FIELDS, SPAN_FIELDS, sort_spans
+from .stats import DocumentCounts, count_document
+from .validation import CheckedDocument
+
+__all__ = ["DOCUMENTS_SCHEMA", "ConvertedChunk", "DocumentConverter", "arrow_type", "spans_rows"]
+
+
+def arrow_type(dtype: str) -> pa.DataType:
+    """The Arrow type of a :data:`eunato_corpus.model.DType`: what ``datasets``
+    makes of its feature type (``tests/test_build.py`` checks they agree)."""
+    simple = {"string": pa.string(), "int64": pa.int64(), "bool": pa.bool_()}
+    if dtype in simple:
+        return simple[dtype]
+    if dtype == "string_list":
+        return pa.list_(pa.string())
+    if dtype == "offsets":
+        return pa.list_(pa.struct([(name, pa.int64()) for name in OFFSET_FIELDS]))
+    raise ValueError(f"no Arrow type for dtype {dtype!r}")
+
+
+# The documents config's columns, without the ``datasets`` metadata: the spans
+# nested as a list of structs, every other field by its dtype.
+DOCUMENTS_SCHEMA = pa.schema([
+    (f.name, pa.list_(pa.struct([(s.name, arrow_type(s.dtype)) for s in SPAN_FIELDS])) if f.name == "spans"
+     else arrow_type(f.dtype))
+    for f in DOCUMENT_FIELDS
+])
+
+
+@dataclass(frozen=True)
+class ConvertedChunk:
+    """A chunk of documents as the parent receives it: one record batch of the
+    documents config (serialized without its schema) and each document's counts."""
+
+    batch: bytes
+    counts: list[DocumentCounts]
+
+    def record_batch(self, schema: pa.Schema) -> pa.RecordBatch:
+        """The batch, read back (without copying) under ``schema``, which may carry
+        metadata that the serialized batch left out."""
+        batch = pa.ipc.read_record_batch(pa.py_buffer(self.batch), schema.remove_metadata())
+        return pa.RecordBatch.from_arrays(batch.columns, schema=schema)
+
+
+def _derived_values(document: CheckedDocument) -> dict[str, Any]:
+    """The documents config's fields that are not copied from the file."""
+    return {
+        "sha256": document.sha256,
+        "text": document.text,
+        "body": [{"start": int(b["start"]), "end": int(b["end"])} for b in document.data.get("body") or ()],
+    }
+
+
+@dataclass(frozen=True)
+class DocumentConverter:
+    """Turns the checked documents of a chunk into a :class:`ConvertedChunk`.
+    Picklable (a top-level class holding an Arrow schema), so it can be handed
+    to worker processes.
+
+    ``schema`` is the documents config's Arrow schema: a ``spans`` column of
+    ``list<struct>`` and one column per document field."""
+
+    schema: pa.Schema
+
+    def __call__(self, documents: list[CheckedDocument]) -> ConvertedChunk:
+        spans = [document.data["spans"] if document.canonical else sort_spans(list(document.data.get("spans") or ()))
+                 for document in documents]
+        derived = [_derived_values(document) for document in documents]
+        arrays = []
+        for column in self.schema:
+            if column.name == "spans":
+                offsets = pa.array([0, *accumulate(map(len, spans))], pa.int32())
+                # Parsed span records to structs in C++; a field a record lacks
+                # (its label does not carry it) is null.
+                values = pa.array(list(chain.from_iterable(spans)), type=column.type.value_type)
+                arrays.append(pa.ListArray.from_arrays(offsets, values, type=column.type))
+            else:
+                arrays.append(pa.array([extra[column.name] if column.name in extra else document.data.get(column.name)
+                                        for document, extra in zip(documents, derived, strict=True)], type=column.type))
+        batch = pa.RecordBatch.from_arrays(arrays, schema=self.schema.remove_metadata())
+        counts = [count_document(document.doc_id, document.data, len(document.text)) for document in documents]
+        return ConvertedChunk(batch.serialize().to_pybytes(), counts)
+
+
+def spans_rows(documents: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
+    """The rows of the ``spans`` config (``doc_id`` then the span fields) for a
+    batch of the documents config, sharing its span data."""
+    spans = documents.column("spans")
+    doc_ids = documents.column("doc_id").take(pc.list_parent_indices(spans))
+    return pa.RecordBatch.from_arrays([doc_ids, *spans.flatten().flatten()], schema=schema)
