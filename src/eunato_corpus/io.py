@@ -461,7 +461,12 @@ def pointer_lines(text: str) -> dict[str, int]:
 
 def line_of(text: str, pointer: str) -> int | None:
     """The line of the closest enclosing value of ``pointer`` in ``text``."""
-    lines = pointer_lines(text)
+    return line_in(pointer_lines(text), pointer)
+
+
+def line_in(lines: dict[str, int], pointer: str) -> int | None:
+    """The line of the closest enclosing value of ``pointer``, given the map
+    :func:`pointer_lines` made of the file (computed once for many pointers)."""
     while True:
         if pointer in lines:
             return lines[pointer]

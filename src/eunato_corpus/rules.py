@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -167,18 +167,25 @@ def check_body(doc: Any, text: str | None, ctx: DocContext) -> Iterator[Issue]:
         previous_end = max(end, previous_end or 0)
 
 
+def _repeated_ids(records: Iterable[tuple[int, Mapping[str, Any]]], key: str) -> Iterator[tuple[int, str, int]]:
+    """(index, id, index of its first use) for every record whose string ``key``
+    was already used by an earlier record."""
+    first: dict[str, int] = {}
+    for index, record in records:
+        value = _str(record, key)
+        if value is None:
+            continue
+        if value in first:
+            yield index, value, first[value]
+        else:
+            first[value] = index
+
+
 def check_span_ids(doc: Any, text: str | None, ctx: DocContext) -> Iterator[Issue]:
     """span_id is unique within the document."""
-    first: dict[str, int] = {}
-    for index, span in iter_spans(doc):
-        span_id = _str(span, "span_id")
-        if span_id is None:
-            continue
-        if span_id in first:
-            yield ctx.issue("span-id-duplicate", f"/spans/{index}/span_id",
-                            f"span id {span_id!r} already used by /spans/{first[span_id]}", span_id)
-        else:
-            first[span_id] = index
+    for index, span_id, first in _repeated_ids(iter_spans(doc), "span_id"):
+        yield ctx.issue("span-id-duplicate", f"/spans/{index}/span_id",
+                        f"span id {span_id!r} already used by /spans/{first}", span_id)
 
 
 def _decimal_offsets(record: Mapping[str, Any], pointer: str, name: str, ctx: DocContext,
@@ -503,15 +510,11 @@ def registry_ids(entities: Any) -> frozenset[str]:
 def check_registry(entities: Any, ctx: FileContext) -> Iterator[Issue]:
     """Unique entity ids; members only on groups; members name known entities."""
     known = registry_ids(entities)
-    first: dict[str, int] = {}
+    for index, repeated, first in _repeated_ids(_records(entities, "entities"), "entity_id"):
+        yield ctx.issue("entity-id-duplicate", f"/entities/{index}/entity_id",
+                        f"entity id {repeated!r} already used by /entities/{first}")
     for index, entity in _records(entities, "entities"):
         entity_id = _str(entity, "entity_id")
-        if entity_id is not None:
-            if entity_id in first:
-                yield ctx.issue("entity-id-duplicate", f"/entities/{index}/entity_id",
-                                f"entity id {entity_id!r} already used by /entities/{first[entity_id]}")
-            else:
-                first[entity_id] = index
         members = entity.get("members")
         if not isinstance(members, list):
             continue
@@ -532,15 +535,11 @@ CLUSTER_MEMBER_LABELS = {"quote_cluster": "quote", "claim_cluster": "claim"}
 def check_links(links: Any, ctx: FileContext) -> Iterator[Issue]:
     """Unique cluster ids; clusters large enough; no member twice in a cluster.
     (Whether members exist is checked while documents stream by.)"""
-    first: dict[str, int] = {}
+    for index, repeated, first in _repeated_ids(_records(links, "clusters"), "cluster_id"):
+        yield ctx.issue("cluster-id-duplicate", f"/clusters/{index}/cluster_id",
+                        f"cluster id {repeated!r} already used by /clusters/{first}")
     for index, cluster in _records(links, "clusters"):
         cluster_id = _str(cluster, "cluster_id")
-        if cluster_id is not None:
-            if cluster_id in first:
-                yield ctx.issue("cluster-id-duplicate", f"/clusters/{index}/cluster_id",
-                                f"cluster id {cluster_id!r} already used by /clusters/{first[cluster_id]}")
-            else:
-                first[cluster_id] = index
         members = cluster.get("members")
         if not isinstance(members, list):
             continue

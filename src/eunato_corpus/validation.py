@@ -62,6 +62,7 @@ from .io import (
     canonical_bytes,
     canonicalize,
     dumps_canonical,
+    line_in,
     pointer_lines,
 )
 from .issues import RULES, Issue, Severity, issue_sort_key
@@ -243,16 +244,7 @@ def _with_lines(issues: Iterable[Issue], text: str | None) -> list[Issue]:
     if text is None or all(i.line is not None for i in issues):
         return issues
     lines = pointer_lines(text)
-
-    def line_for(pointer: str) -> int | None:
-        while True:
-            if pointer in lines:
-                return lines[pointer]
-            if not pointer:
-                return None
-            pointer = pointer.rsplit("/", 1)[0]
-
-    return [i if i.line is not None else replace(i, line=line_for(i.pointer)) for i in issues]
+    return [i if i.line is not None else replace(i, line=line_in(lines, i.pointer)) for i in issues]
 
 
 # --- one document: a top-level function, so worker processes can run it -----------
