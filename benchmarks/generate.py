@@ -539,13 +539,19 @@ def direct_quote(ctx: DocContext) -> Sentence:
     return s
 
 
-def indirect_quote(ctx: DocContext) -> Sentence:
-    """Speaker said that content."""
-    s = Sentence()
+def attribution_opening(ctx: DocContext, s: Sentence, cues: tuple[str, ...]) -> tuple[Speaker, int, int]:
+    """Open a sentence with "Speaker cue": the speaker, and the indexes of its speaker and cue spans."""
     who = ctx.speaker(at_start=True)
     speaker = s.span("speaker", who.text, entity=who.entity_id)
     s.add(" ")
-    cue = s.span("cue", ctx.rng.choice(CUES_THAT))
+    cue = s.span("cue", ctx.rng.choice(cues))
+    return who, speaker, cue
+
+
+def indirect_quote(ctx: DocContext) -> Sentence:
+    """Speaker said that content."""
+    s = Sentence()
+    who, speaker, cue = attribution_opening(ctx, s, CUES_THAT)
     s.add(" that ")
     mark = s.mark()
     content(ctx, s, who.entity_id, capital=False, factual=ctx.rng.random() < 0.6)
@@ -620,10 +626,7 @@ def impersonal(ctx: DocContext) -> Sentence:
 def mixed_quote(ctx: DocContext) -> Sentence:
     """Speaker called the plan “a fragment” (reported content embedding a quoted fragment)."""
     s = Sentence()
-    who = ctx.speaker(at_start=True)
-    speaker = s.span("speaker", who.text, entity=who.entity_id)
-    s.add(" ")
-    cue = s.span("cue", ctx.rng.choice(CUES_MIXED))
+    who, speaker, cue = attribution_opening(ctx, s, CUES_MIXED)
     s.add(" ")
     mark = s.mark()
     s.add(f"the {ctx.rng.choice(AGREEMENTS)} “{ctx.rng.choice(('a turning point', 'long overdue', 'a signal to Moscow', 'our strongest answer yet'))}”")
