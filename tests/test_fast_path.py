@@ -26,7 +26,7 @@ from eunato_corpus.io import (
     dumps_canonical,
     write_annotation_file,
 )
-from eunato_corpus.model import sort_spans, span_sort_key, spans_in_canonical_order
+from eunato_corpus.model import int_offsets_in_canonical_order, sort_spans, span_sort_key, spans_in_canonical_order
 from eunato_corpus.schema import SchemaSet, load_schemas
 from eunato_corpus.validation import read_clean_file, validate
 
@@ -126,6 +126,59 @@ def test_writer_matches_the_reference_on_every_code_point_and_real_files() -> No
     for path in sorted((REPO / "annotations").rglob("*.json"))[:20]:
         data = json.loads(path.read_text(encoding="utf-8"))
         assert dumps_canonical(data) == reference_dumps(data)
+
+
+plain_values = st.one_of(texts, st.integers(-(2**63), 2**63 - 1), st.booleans(), st.none())
+plain_documents = st.fixed_dictionaries(
+    {"doc_id": texts, "speaker": st.one_of(st.none(), texts),
+     "body": st.lists(st.fixed_dictionaries({"start": st.integers(0, 99), "end": st.integers(0, 99)}), min_size=1, max_size=3),
+     "spans": st.lists(st.dictionaries(span_keys, plain_values, min_size=1, max_size=8), max_size=6)},
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(plain_documents)
+def test_writer_without_the_type_scan_matches_the_reference_on_plain_records(document: dict[str, Any]) -> None:
+    # plain_records=True trusts the caller that every record value is plain;
+    # given that, it must write exactly what the reference writes.
+    assert canonical_bytes(document, plain_records=True) == reference_dumps(document).encode("utf-8")
+
+
+def _allowed_types(schema: Any, defs: dict[str, Any]) -> set[str]:
+    """The JSON types a (small) subschema admits, following $ref and anyOf."""
+    if schema is True or schema == {}:
+        return {"any"}
+    if schema is False:
+        return set()
+    if "$ref" in schema:
+        return _allowed_types(defs[schema["$ref"].rsplit("/", 1)[-1]], defs)
+    if "anyOf" in schema:
+        return set().union(*(_allowed_types(s, defs) for s in schema["anyOf"]))
+    if "enum" in schema or "const" in schema:
+        values = schema.get("enum", [schema.get("const")])
+        return {{str: "string", type(None): "null", bool: "boolean", int: "integer"}.get(type(v), "other") for v in values}
+    kind = schema.get("type", "any")
+    return set(kind) if isinstance(kind, list) else {kind}
+
+
+def test_the_package_schema_admits_only_plain_values_in_spans_and_body_ranges() -> None:
+    # The fast path skips the writer's type scan for documents this schema
+    # accepted (validation._document_bytes): that holds only while every
+    # field of a span or a body range is a string, an integer, a boolean or
+    # null, and no other field is allowed. Floats pass as "integer" in JSON
+    # Schema (7.0), which is why the fast path also checks that offsets are ints.
+    schema_dir = REPO / "schema"
+    document = json.loads((schema_dir / "document.schema.json").read_text(encoding="utf-8"))
+    common = json.loads((schema_dir / "common.schema.json").read_text(encoding="utf-8"))
+    defs = {**common["$defs"], **document["$defs"]}
+    for record in ("span", "range"):
+        schema = document["$defs"][record]
+        assert schema["type"] == "object" and schema["additionalProperties"] is False
+        for name, field_schema in schema["properties"].items():
+            assert _allowed_types(field_schema, defs) <= {"string", "integer", "boolean", "null"}, (record, name)
+    assert document["properties"]["spans"]["items"] == {"$ref": "#/$defs/span"}
+    assert document["properties"]["body"]["items"] == {"$ref": "#/$defs/range"}
+    assert load_schemas().builtin and not load_schemas(schema_dir).builtin
 
 
 # --- read_clean_file vouches only for files the detailed path finds clean ---------
@@ -252,6 +305,8 @@ def test_span_order_matches_the_sort_key(spans: list[dict[str, Any]]) -> None:
     # sort key tells them apart, so value equality cannot say whether the order holds.
     in_order = [id(s) for s in spans] == [id(s) for s in sorted(spans, key=span_sort_key)]
     assert spans_in_canonical_order(spans) == in_order
+    all_int = all(type(s["start"]) is int and type(s["end"]) is int for s in spans)
+    assert int_offsets_in_canonical_order(spans) == (in_order and all_int)
 
 
 # --- whole runs: worker chunks, reports, other roots -------------------------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import compress, islice
 from typing import Any, Literal
 
 # --- closed vocabularies -------------------------------------------------------
@@ -333,24 +333,41 @@ def span_sort_key(record: dict[str, Any]) -> tuple[Any, ...]:
 
 _START = operator.itemgetter("start")
 _END = operator.itemgetter("end")
-_LABEL = operator.itemgetter("label")
-_SPAN_ID = operator.itemgetter("span_id")
+
+
+def _int_offsets_in_order(spans: list[dict[str, Any]]) -> bool | None:
+    """Whether spans whose offsets are all ints follow :func:`span_sort_key`;
+    None when an offset is missing or not an int.
+
+    With int offsets the key starts with ``start``, so the spans are in order
+    when the starts never decrease and each pair with equal starts is in
+    order: one C-level pass over the starts, and a Python step only per tie."""
+    try:
+        starts, ends = list(map(_START, spans)), list(map(_END, spans))
+    except (KeyError, TypeError):
+        return None
+    if not set(map(type, starts)) | set(map(type, ends)) <= {int}:
+        return None
+    if not all(map(operator.le, starts, islice(starts, 1, None))):
+        return False
+    ties = compress(range(len(starts)), map(operator.eq, starts, islice(starts, 1, None)))
+    return all(span_sort_key(spans[i]) <= span_sort_key(spans[i + 1]) for i in ties)
 
 
 def spans_in_canonical_order(spans: list[dict[str, Any]]) -> bool:
-    """Whether span records already follow :func:`span_sort_key`. Well-formed
-    spans (int offsets, known labels, str ids, for which the key is just these
-    values) are answered without a Python-level step per span; others through
-    :func:`span_sort_key` itself."""
-    keys: list[tuple[Any, ...]]
-    try:
-        starts, ends, ids = list(map(_START, spans)), list(map(_END, spans)), list(map(_SPAN_ID, spans))
-        orders = list(map(LABEL_ORDER.__getitem__, map(_LABEL, spans)))
-        well_formed = set(map(type, starts)) | set(map(type, ends)) <= {int} and set(map(type, ids)) <= {str}
-    except (KeyError, TypeError):
-        well_formed = False
-    keys = list(zip(starts, ends, orders, ids, strict=True)) if well_formed else list(map(span_sort_key, spans))
+    """Whether span records already follow :func:`span_sort_key`; spans with
+    int offsets are answered mostly in C."""
+    in_order = _int_offsets_in_order(spans)
+    if in_order is not None:
+        return in_order
+    keys = list(map(span_sort_key, spans))
     return all(map(tuple.__le__, keys, islice(keys, 1, None)))
+
+
+def int_offsets_in_canonical_order(spans: list[dict[str, Any]]) -> bool:
+    """True only when every span's offsets are ints and the spans follow
+    :func:`span_sort_key`."""
+    return _int_offsets_in_order(spans) is True
 
 
 def sort_spans(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:

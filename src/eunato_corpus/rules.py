@@ -20,6 +20,7 @@ import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import compress, repeat
 from typing import Any
 
 from .issues import RULES, Issue
@@ -365,11 +366,11 @@ def check_document(doc: Any, text: str | None, ctx: DocContext) -> Iterator[Issu
 
 # --- the fast path: is there anything to report at all? ---------------------------
 
-_SPAN_ID = operator.itemgetter("span_id")
-_LABEL = operator.itemgetter("label")
-_OFFSETS = operator.itemgetter("start", "end")
-_TEXT = operator.itemgetter("text")
-_STATUS = operator.itemgetter("status")
+# One getter per span field the screen reads: _START(span) is span["start"].
+(_SPAN_ID, _LABEL, _TEXT, _STATUS, _START, _END, _ENTITY, _SPEAKER, _SPEAKER_SPAN, _CUE, _CLAIMANT, _TIMEX_TYPE,
+ _VALUE) = map(operator.itemgetter, ("span_id", "label", "text", "status", "start", "end", "entity", "speaker",
+                                     "speaker_span", "cue", "claimant", "timex_type", "value"))
+_LABELS = frozenset(LABEL_FIELDS)
 _DOCUMENT_LEVEL_RULES: tuple[DocRule, ...] = (check_doc_id, check_dates, check_body)
 
 
@@ -399,42 +400,56 @@ def document_is_clean(doc: Any, text: str | None, ctx: DocContext) -> bool:
         return False
 
 
+def _of_label(spans: list[dict[str, Any]], labels: list[Any], label: str) -> list[dict[str, Any]]:
+    return list(compress(spans, map(operator.eq, labels, repeat(label))))
+
+
+# A value no span field holds: what a dict lookup gives for a missing key.
+_ABSENT = object()
+
+
 def _spans_are_clean(doc: dict[str, Any], spans: list[dict[str, Any]], text: str, entity_ids: frozenset[str] | None) -> bool:
+    # Each question is asked of whole columns (map, compress, set, slicing),
+    # so a document costs a few C-level passes, not a Python step per span.
     ids = list(map(_SPAN_ID, spans))
     labels = list(map(_LABEL, spans))
     surfaces = list(map(_TEXT, spans))
     if len(set(ids)) != len(ids) or "draft" in map(_STATUS, spans):  # span-id-duplicate, span-draft
         return False
+    if not set(labels) <= _LABELS:
+        return False
     if not set(map(type, surfaces)) <= {str} or list(map(str.strip, surfaces)) != surfaces:  # span-edge-whitespace
         return False
-    length = len(text)
     # span-reversed, span-empty, offset-out-of-range, span-text-mismatch
-    if not all(type(start) is int and 0 <= start < end <= length and text[start:end] == surface
-               for (start, end), surface in zip(map(_OFFSETS, spans), surfaces, strict=True)):
+    starts, ends = list(map(_START, spans)), list(map(_END, spans))
+    if spans and (not set(map(type, starts)) | set(map(type, ends)) <= {int} or min(starts) < 0 or max(ends) > len(text)
+                  or not all(map(operator.lt, starts, ends))
+                  or list(map(text.__getitem__, map(slice, starts, ends))) != surfaces):
         return False
-    by_label: dict[str, list[dict[str, Any]]] = {label: [] for label in LABEL_FIELDS}
-    for span, label in zip(spans, labels, strict=True):
-        if label not in by_label:
-            return False
-        by_label[label].append(span)
-    label_of = dict(zip(ids, labels, strict=True))
-    speaker_entity = {span["span_id"]: span["entity"] for span in by_label["speaker"]}
-    for quote in by_label["quote"]:  # dangling-*, *-not-*, speaker-mismatch
-        speaker_span, cue = quote["speaker_span"], quote["cue"]
-        if speaker_span is not None and (label_of.get(speaker_span) != "speaker" or speaker_entity[speaker_span] != quote["speaker"]):
-            return False
-        if cue is not None and label_of.get(cue) != "cue":
-            return False
-    for date in by_label["date"]:  # timex-value-invalid
-        check = TIMEX_CHECKS.get(date["timex_type"])
-        if check is None or not isinstance(date["value"], str) or not check(date["value"]):
+    speakers, quotes, claims, dates = (_of_label(spans, labels, label) for label in ("speaker", "quote", "claim", "date"))
+    # dangling-*, *-not-*, speaker-mismatch: a quote's speaker span is a speaker
+    # span naming the quote's speaker; its cue is a cue span.
+    speaker_entity = dict(zip(map(_SPAN_ID, speakers), map(_ENTITY, speakers), strict=True))
+    quote_speakers = list(map(_SPEAKER, quotes))
+    speaker_spans = list(map(_SPEAKER_SPAN, quotes))
+    linked = list(map(operator.is_not, speaker_spans, repeat(None)))
+    if not all(map(operator.eq, map(speaker_entity.get, compress(speaker_spans, linked), repeat(_ABSENT)),
+                   compress(quote_speakers, linked))):
+        return False
+    cue_ids = set(compress(ids, map(operator.eq, labels, repeat("cue"))))
+    if not set(map(_CUE, quotes)) - {None} <= cue_ids:
+        return False
+    # timex-value-invalid, each distinct (type, value) checked once
+    for timex_type, value in set(zip(map(_TIMEX_TYPE, dates), map(_VALUE, dates), strict=True)):
+        check = TIMEX_CHECKS.get(timex_type)
+        if check is None or type(value) is not str or not check(value):
             return False
     if entity_ids is None:
         return True
     named = {doc.get("outlet_entity"), doc.get("speaker")} - {None}  # unknown-entity
-    named.update(span["entity"] for span in by_label["speaker"])
-    named.update(span["speaker"] for span in by_label["quote"])
-    named.update(span["claimant"] for span in by_label["claim"])
+    named.update(map(_ENTITY, speakers))
+    named.update(quote_speakers)
+    named.update(map(_CLAIMANT, claims))
     return named <= entity_ids
 
 

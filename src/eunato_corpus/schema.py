@@ -68,6 +68,9 @@ class SchemaSet:
     # Compiled validators that only say valid or not; a kind whose schema they
     # cannot compile is left out and checked by ``validators`` alone.
     fast: Mapping[str, Any] = dataclass_field(default_factory=dict)
+    # True for the package's own schemas (no ``schema_dir`` given): what they
+    # accept is known well enough for the fast path to skip some scans.
+    builtin: bool = False
 
     def is_valid(self, data: Any, kind: str) -> bool:
         """True when the compiled validator accepts ``data``; False when it rejects
@@ -116,7 +119,7 @@ def load_schemas(schema_dir: Path | None = None) -> SchemaSet:
             continue
         validators[kind] = Draft202012Validator(contents[kind], registry=registry)
     fast = _compile_fast(contents, [(uri, resource.contents) for uri, resource in resources])
-    return SchemaSet(validators=validators, problems=tuple(problems), fast=fast)
+    return SchemaSet(validators=validators, problems=tuple(problems), fast=fast, builtin=schema_dir is None)
 
 
 def _refuse_retrieval(uri: str) -> Any:
