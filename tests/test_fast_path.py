@@ -26,8 +26,14 @@ from eunato_corpus.io import (
     dumps_canonical,
     write_annotation_file,
 )
-from eunato_corpus.model import int_offsets_in_canonical_order, sort_spans, span_sort_key, spans_in_canonical_order
-from eunato_corpus.schema import SchemaSet, load_schemas
+from eunato_corpus.model import (
+    LABELS,
+    int_offsets_in_canonical_order,
+    sort_spans,
+    span_sort_key,
+    spans_in_canonical_order,
+)
+from eunato_corpus.schema import SchemaSet, label_branches, load_schemas
 from eunato_corpus.validation import read_clean_file, validate
 
 # --- the writer as it was before issue 6: the reference for byte identity --------
@@ -179,6 +185,87 @@ def test_the_package_schema_admits_only_plain_values_in_spans_and_body_ranges() 
     assert document["properties"]["spans"]["items"] == {"$ref": "#/$defs/span"}
     assert document["properties"]["body"]["items"] == {"$ref": "#/$defs/range"}
     assert load_schemas().builtin and not load_schemas(schema_dir).builtin
+
+
+# --- the compiled validator's rewrite of the span rules accepts what the schema does --
+
+
+def _published_and_rewritten() -> tuple[Any, Any, dict[str, Any]]:
+    import jsonschema_rs
+
+    schema_dir = REPO / "schema"
+    common = json.loads((schema_dir / "common.schema.json").read_text(encoding="utf-8"))
+    document = json.loads((schema_dir / "document.schema.json").read_text(encoding="utf-8"))
+    rewritten = label_branches(document)
+    assert rewritten is not None, "the package's document schema no longer has the shape label_branches rewrites"
+    registry = jsonschema_rs.Registry([(common["$id"], common), (document["$id"], document)])
+    return (jsonschema_rs.validator_for(document, registry=registry),
+            jsonschema_rs.validator_for(rewritten, registry=registry), document)
+
+
+PUBLISHED, REWRITTEN, DOCUMENT_SCHEMA = _published_and_rewritten()
+# Values valid for some field and not others, and values valid for none.
+field_values = st.one_of(st.sampled_from(["speaker", "cue", "quote", "claim", "date", "DATE", "DURATION", "direct",
+                                          "verified", "draft", "nato", "q1", "1 x", "", "2023-01-10", "BEFORE", "Quote"]),
+                         st.none(), st.integers(-2, 500), st.just(3.0), st.booleans(), st.just([]), st.just({}))
+# One valid span of each label.
+BASE_SPANS = list({span["label"]: span for span in MINI_DOCUMENT["spans"]}.values())
+# A value each field accepts on some label: setting one on a span of another
+# label is what the per-label rules are about.
+GOOD_VALUES = {"span_id": "z9", "label": "quote", "start": 3, "end": 9, "text": "x", "status": "verified", "entity": "nato",
+               "kind": "direct", "speaker": "nato", "speaker_span": None, "cue": "k1", "claimant": "nato",
+               "timex_type": "DATE", "value": "2023", "mod": "BEFORE", "extra": None, "Zed": 1}
+# A valid span of each label, then a few edits: drop a field, set it to a value
+# that suits some label, or set it to anything.
+edits = st.lists(st.one_of(st.tuples(st.just("drop"), span_keys),
+                           span_keys.map(lambda key: ("set", key, GOOD_VALUES[key])),
+                           st.tuples(st.just("set"), span_keys, st.one_of(field_values, st.sampled_from(LABELS)))),
+                 max_size=3)
+
+
+def _edited(span: dict[str, Any], changes: list[tuple[Any, ...]]) -> dict[str, Any]:
+    span = dict(span)
+    for change in changes:
+        if change[0] == "drop":
+            span.pop(change[1], None)
+        else:
+            span[change[1]] = change[2]
+    return span
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(st.builds(_edited, st.sampled_from(BASE_SPANS), edits), st.dictionaries(span_keys, field_values, max_size=12)))
+def test_rewritten_span_rules_accept_exactly_what_the_published_schema_accepts(span: dict[str, Any]) -> None:
+    document = {**MINI_DOCUMENT, "spans": [span]}
+    assert REWRITTEN.is_valid(document) == PUBLISHED.is_valid(document)
+
+
+def test_rewritten_span_rules_agree_on_every_single_field_edit_of_every_label() -> None:
+    # Exhaustive where the rules differ by label: each field dropped from, or
+    # added with a fitting value to, a valid span of each label.
+    for base in BASE_SPANS:
+        for key in GOOD_VALUES:
+            for change in (("drop", key), ("set", key, GOOD_VALUES[key])):
+                document = {**MINI_DOCUMENT, "spans": [_edited(base, [change])]}
+                assert REWRITTEN.is_valid(document) == PUBLISHED.is_valid(document), (base["label"], change)
+
+
+def test_every_valid_span_of_the_corpus_passes_the_rewrite() -> None:
+    for path in sorted((REPO / "annotations").rglob("docs/*.json")):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        assert REWRITTEN.is_valid(document) and PUBLISHED.is_valid(document), path
+
+
+def test_label_branches_refuses_shapes_it_does_not_understand() -> None:
+    for change in (lambda span: span.__setitem__("minProperties", 1),
+                   lambda span: span["allOf"].append({"if": {"required": ["label"]}, "then": {"required": ["x"]}}),
+                   lambda span: span["allOf"][0]["then"]["properties"].__setitem__("kind", {"type": "string"}),
+                   lambda span: span["allOf"].append(copy.deepcopy(span["allOf"][0])),
+                   lambda span: span.__setitem__("additionalProperties", True)):
+        document = copy.deepcopy(DOCUMENT_SCHEMA)
+        change(document["$defs"]["span"])
+        assert label_branches(document) is None
+    assert label_branches({"type": "object"}) is None
 
 
 # --- read_clean_file vouches only for files the detailed path finds clean ---------

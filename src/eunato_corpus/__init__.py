@@ -12,7 +12,8 @@ The public API::
     report = agree("annotations/passes/a", "annotations/passes/b")
 
 Names are imported on first use, so that ``import eunato_corpus`` (and the CLI)
-does not pay for importing ``datasets`` until a build needs it.
+pays only for the modules a command uses (``pyarrow`` for a build; ``datasets``
+only for ``build --check`` and :data:`eunato_corpus.export.FEATURES`).
 """
 
 from __future__ import annotations

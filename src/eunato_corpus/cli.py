@@ -84,7 +84,7 @@ def cli() -> None:
 def build_command(ctx: click.Context, root: Path, out: Path | None, release: bool, check: bool, shard_rows: int,
                   update_card: bool, jobs: int, progress: bool | None) -> None:
     """Validate the corpus and write its Parquet build for `datasets.load_dataset`."""
-    # Imported here: datasets is slow to import and other commands do not need it.
+    # Imported here: pyarrow (and, for --check, datasets) is slow to import and other commands do not need it.
     from .card import CARD_NAME
     from .card import update_card as rewrite_card
     from .export import BuildError, build, build_check, check_valid

@@ -9,7 +9,8 @@ the parent process as Arrow IPC bytes, which cost a copy rather than a pickle
 of every array; the parent derives the ``spans`` config from the same batch.
 
 This module needs only ``pyarrow``: the schema comes from the parent (derived
-there from ``datasets.Features``), so workers never import ``datasets``.
+there from the field lists, see :func:`eunato_corpus.export.arrow_schema`), and
+no process of a build imports ``datasets``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The Hub-ready Parquet build: ``datasets.Features`` from the field list, streamed,
+"""The Hub-ready Parquet build: ``datasets`` features from the field list, streamed,
 sharded, deterministic, swapped in atomically.
 
 :func:`build` validates the corpus and writes, in the same pass, a folder that
@@ -9,9 +9,12 @@ sharded, deterministic, swapped in atomically.
 
 Configs: ``documents`` (default; one row per text with its spans nested),
 ``spans`` (one row per span), ``entities`` (the registry) and ``links`` (one row
-per cluster member). Their ``datasets.Features`` are derived from the field lists
+per cluster member). Their ``datasets`` features are derived from the field lists
 in :mod:`eunato_corpus.model`, so the annotation files, the dataclasses and the
-Parquet files cannot drift apart.
+Parquet files cannot drift apart. The build writes them (in the Parquet schema
+metadata and the README's YAML) in the forms ``datasets`` itself writes, but
+without importing it, which would cost it over a second; :func:`features` gives
+the same features as ``datasets.Features`` objects.
 
 Each document is read and parsed once, in a worker process that checks it with
 the validator's own code and converts it straight from parsed records into
@@ -49,7 +52,7 @@ from .card import (
     refresh_block,
     render_block,
 )
-from .convert import DOCUMENTS_SCHEMA, ConvertedChunk, DocumentConverter, spans_rows
+from .convert import DOCUMENTS_SCHEMA, ConvertedChunk, DocumentConverter, arrow_type, spans_rows
 from .corpus import load_corpus
 from .io import ENTITIES_NAME, LINKS_NAME
 from .model import (
@@ -95,8 +98,122 @@ PARQUET_OPTIONS: dict[str, Any] = {
 
 
 # --- features: derived from the field lists ------------------------------------
-# ``datasets`` is imported when first needed (it takes over a second): a build
-# starts its worker processes first, so they neither wait for it nor carry it.
+# The build never imports ``datasets`` (it takes over a second): the features
+# are written as the plain dicts that ``datasets.Features.to_dict()`` gives, and
+# the Arrow schema is built from the same field lists. ``tests/test_export_metadata.py``
+# checks both against ``datasets``. :func:`features` imports it, for users.
+
+_LINK_FIELD_TYPES = {f.name: f for f in (*CLUSTER_FIELDS, *MEMBER_FIELDS)}
+
+
+def _value_dict(dtype: str) -> dict[str, Any]:
+    return {"dtype": dtype, "_type": "Value"}
+
+
+def _list_dict(feature: dict[str, Any]) -> dict[str, Any]:
+    return {"feature": feature, "_type": "List"}
+
+
+def feature_dict(dtype: str) -> dict[str, Any]:
+    """The serialized ``datasets`` feature (as ``Features.to_dict()`` writes it) of
+    a :data:`eunato_corpus.model.DType`."""
+    if dtype == "string_list":
+        return _list_dict(_value_dict("string"))
+    if dtype == "offsets":
+        return _list_dict({name: _value_dict("int64") for name in OFFSET_FIELDS})
+    if dtype in ("string", "int64", "bool"):
+        return _value_dict(dtype)
+    raise ValueError(f"no feature type for dtype {dtype!r}")
+
+
+def _fields_dict(fields: Iterable[Field]) -> dict[str, Any]:
+    return {f.name: feature_dict(f.dtype) for f in fields}
+
+
+def features_dict(config: str) -> dict[str, Any]:
+    """The features of a config, serialized as ``datasets.Features.to_dict()``
+    does, computed without ``datasets``. A new dict on each call."""
+    if config == "documents":
+        # The documents config nests its spans; every other field maps by dtype.
+        return {f.name: _list_dict(_fields_dict(SPAN_FIELDS)) if f.name == "spans" else feature_dict(f.dtype)
+                for f in DOCUMENT_FIELDS}
+    if config == "spans":
+        return {"doc_id": _value_dict("string"), **_fields_dict(SPAN_FIELDS)}
+    if config == "entities":
+        return _fields_dict(ENTITY_FIELDS)
+    if config == "links":
+        return _fields_dict(_LINK_FIELD_TYPES[name] for name in LINK_FIELD_NAMES)
+    raise ValueError(f"unknown config {config!r}")
+
+
+def _arrow_type_of(feature: dict[str, Any]) -> pa.DataType:
+    """The Arrow type ``datasets`` gives a serialized feature (only the kinds that
+    :func:`feature_dict` produces)."""
+    kind = feature.get("_type")
+    if kind == "Value":
+        return arrow_type(feature["dtype"])
+    if kind == "List":
+        return pa.list_(_arrow_type_of(feature["feature"]))
+    if kind is None:
+        return pa.struct([(name, _arrow_type_of(sub)) for name, sub in feature.items()])
+    raise ValueError(f"unsupported feature type {kind!r}")
+
+
+# The key of the Parquet schema metadata that ``datasets`` reads its features from.
+HF_METADATA_KEY = "huggingface"
+
+
+@functools.cache
+def arrow_schema(config: str) -> pa.Schema:
+    """The Parquet schema of a config with the ``huggingface`` features metadata,
+    equal (metadata bytes included) to ``features()[config].arrow_schema``."""
+    features = features_dict(config)
+    schema = pa.schema([(name, _arrow_type_of(feature)) for name, feature in features.items()])
+    # ``json.dumps`` with its default separators, as ``datasets`` writes it.
+    return schema.with_metadata({HF_METADATA_KEY: json.dumps({"info": {"features": features}})})
+
+
+def _yaml_feature(feature: dict[str, Any]) -> dict[str, Any]:
+    """A serialized feature in the shorter form the README's YAML uses (what
+    ``datasets.Features._to_yaml_list`` makes of it): a value is its dtype, a
+    list of a value or of a struct holds it directly, a struct is a list of
+    named fields."""
+    kind = feature.get("_type")
+    if kind == "Value":
+        return {"dtype": feature["dtype"]}
+    if kind == "List":
+        item = _yaml_feature(feature["feature"])
+        if list(item) == ["dtype"]:
+            return {"list": item["dtype"]}
+        if list(item) == ["struct"]:
+            return {"list": item["struct"]}
+        return {"list": item}
+    if kind is None:
+        return {"struct": [{"name": name, **_yaml_feature(sub)} for name, sub in feature.items()]}
+    raise ValueError(f"unsupported feature type {kind!r}")
+
+
+def yaml_features(config: str) -> list[dict[str, Any]]:
+    """The ``features`` list of a config in the README's ``dataset_info``."""
+    features: list[dict[str, Any]] = _yaml_feature(features_dict(config))["struct"]
+    return features
+
+
+def dataset_info(configs: Sequence[str]) -> dict[str, Any] | list[dict[str, Any]] | None:
+    """The README's ``dataset_info`` entry, as ``datasets`` writes it for a
+    ``DatasetInfo`` per config holding only its features: one mapping for a
+    single config, else a list sorted by config name; None without configs.
+    (``datasets`` would also drop the name of a single config called
+    ``default``; no config of this corpus is.)"""
+    entries = {config: {"config_name": config, "features": yaml_features(config)} for config in configs}
+    if not entries:
+        return None
+    if len(entries) == 1:
+        return next(iter(entries.values()))
+    return [entries[config] for config in sorted(entries)]
+
+
+# ``datasets.Features`` objects, for users of the library; not used by the build.
 
 
 def feature_of(dtype: str) -> Any:
@@ -116,12 +233,10 @@ def _features(fields: Iterable[Field]) -> dict[str, Any]:
     return {f.name: feature_of(f.dtype) for f in fields}
 
 
-_LINK_FIELD_TYPES = {f.name: f for f in (*CLUSTER_FIELDS, *MEMBER_FIELDS)}
-
-
 @functools.cache
 def features() -> dict[str, datasets.Features]:
-    """The ``datasets.Features`` of each config (also :data:`FEATURES`)."""
+    """The ``datasets.Features`` of each config (also :data:`FEATURES`); imports
+    ``datasets``."""
     import datasets
 
     span_struct = _features(SPAN_FIELDS)
@@ -140,14 +255,6 @@ def __getattr__(name: str) -> Any:
     if name == "FEATURES":
         return features()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-@functools.cache
-def arrow_schema(config: str) -> pa.Schema:
-    """The Parquet schema of a config, carrying the ``huggingface`` features
-    metadata. Cached: ``datasets`` derives it anew on each access, at a cost
-    that a per-document call would feel."""
-    return features()[config].arrow_schema
 
 
 # --- columns of the registry and the links ------------------------------------------
@@ -304,7 +411,6 @@ def front_matter(stats: CorpusCounts, configs: Sequence[str] = CONFIGS) -> str:
         }
         for config in configs
     ]
-    import datasets
     from huggingface_hub import DatasetCardData
 
     card_data = DatasetCardData(
@@ -315,10 +421,11 @@ def front_matter(stats: CorpusCounts, configs: Sequence[str] = CONFIGS) -> str:
         size_categories=[size_category(stats.documents)],
         configs=config_entries,
     )
-    infos = datasets.info.DatasetInfosDict(
-        {config: datasets.DatasetInfo(config_name=config, features=features()[config]) for config in configs}
-    )
-    infos.to_dataset_card_data(card_data)
+    # Set after the other keys, where ``DatasetInfosDict.to_dataset_card_data``
+    # puts it, so the YAML keeps the order ``datasets`` gives it.
+    info = dataset_info(configs)
+    if info is not None:
+        card_data["dataset_info"] = info
     return f"---\n{card_data.to_yaml()}\n---\n"
 
 
@@ -417,8 +524,7 @@ def write_hub(root: str | Path, folder: Path, *, release: bool = False, jobs: in
     if shard_rows < 1 or row_group_rows < 1:
         raise ValueError("shard_rows and row_group_rows must be positive")
     row_group_rows = min(row_group_rows, shard_rows)
-    # Writers (and so the schemas from ``datasets``) are made when first needed:
-    # by then the worker processes run.
+    # Writers are made when first needed, once the worker processes run.
     writers: dict[str, ShardedWriter] = {}
 
     def writer(config: str) -> ShardedWriter:
@@ -621,4 +727,5 @@ __all__ = [
     "build_check",
     "compare_builds",
     "features",
+    "features_dict",
 ]

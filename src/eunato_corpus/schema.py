@@ -21,6 +21,7 @@ message, which may repeat a whole (possibly huge) instance.
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
 import json
 import re
@@ -126,6 +127,63 @@ def _refuse_retrieval(uri: str) -> Any:
     raise LookupError(f"{uri} is not a local schema; nothing is fetched")
 
 
+_FAST_ID_SUFFIX = ":label-branches"
+
+
+def label_branches(document: Any) -> dict[str, Any] | None:
+    """The document schema with its span rules rewritten for speed, or None when
+    the span schema is not of the shape this rewrite understands.
+
+    The published span schema lists every field once (``additionalProperties:
+    false``) and adds, per label, an ``if`` (the label is X) / ``then`` (these
+    fields are required, those are ``false``). A validator evaluates every
+    ``if`` for every span. The rewrite states the same thing as ``anyOf`` one
+    branch per label, each a closed object with exactly that label's fields:
+    a branch fails at once on the label's ``const``, so a span costs about one
+    branch. The two accept the same spans: with the label being X, the
+    published schema requires the base fields and X's ``then.required`` and
+    allows the fields not set ``false`` for X, which is X's branch; a label
+    outside the ``enum`` fails both. Only the compiled fast validator uses it;
+    errors are still explained from the published schema.
+    """
+    try:
+        span = document["$defs"]["span"]
+        if set(span) != {"type", "required", "additionalProperties", "properties", "allOf"}:
+            return None
+        if span["type"] != "object" or span["additionalProperties"] is not False:
+            return None
+        fields, base_required = span["properties"], list(span["required"])
+        if set(fields["label"]) != {"enum"} or "label" not in base_required:
+            return None
+        rules: dict[Any, tuple[list[Any], set[Any]]] = {}
+        for rule in span["allOf"]:
+            condition = rule["if"]
+            if set(rule) != {"if", "then"} or set(condition) != {"required", "properties"} or condition["required"] != ["label"]:
+                return None
+            if set(condition["properties"]) != {"label"} or set(condition["properties"]["label"]) != {"const"}:
+                return None
+            label, then = condition["properties"]["label"]["const"], rule["then"]
+            if label in rules or not set(then) <= {"required", "properties"}:
+                return None
+            if any(value is not False for value in then.get("properties", {}).values()):
+                return None
+            rules[label] = (list(then.get("required", [])), set(then.get("properties", {})))
+        branches = []
+        for label in fields["label"]["enum"]:
+            required, banned = rules.get(label, ([], set()))
+            allowed = {name: schema for name, schema in fields.items() if name not in banned}
+            allowed["label"] = {"const": label}
+            branches.append({"type": "object", "required": base_required + required, "additionalProperties": False,
+                             "properties": allowed})
+    except (KeyError, TypeError, AttributeError):
+        return None
+    fast: dict[str, Any] = copy.deepcopy(document)
+    # Another id: "#/$defs/..." must resolve inside this copy, not in the published schema.
+    fast["$id"] = f"{document.get('$id', 'urn:eunato-corpus:schema:document')}{_FAST_ID_SUFFIX}"
+    fast["$defs"]["span"] = {"anyOf": branches}
+    return fast
+
+
 def _compile_fast(contents: Mapping[str, dict[str, Any]], resources: Sequence[tuple[str, Any]]) -> dict[str, Any]:
     """A ``jsonschema-rs`` validator per kind, over a registry of the same local
     schemas, with retrieval disabled (``offline``): a ``$ref`` outside the registry
@@ -138,8 +196,9 @@ def _compile_fast(contents: Mapping[str, dict[str, Any]], resources: Sequence[tu
     fast: dict[str, Any] = {}
     for kind in KINDS:
         if kind in contents:
+            schema = (label_branches(contents[kind]) if kind == "document" else None) or contents[kind]
             with contextlib.suppress(Exception):  # e.g. an unresolvable $ref: the Python validator reports it
-                fast[kind] = jsonschema_rs.Draft202012Validator(contents[kind], registry=registry, offline=True)
+                fast[kind] = jsonschema_rs.Draft202012Validator(schema, registry=registry, offline=True)
     return fast
 
 
