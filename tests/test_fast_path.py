@@ -93,7 +93,7 @@ scalars = st.one_of(texts, st.integers(-(2**70), 2**70), st.booleans(), st.none(
                     st.floats(allow_nan=False, allow_infinity=False))
 span_keys = st.sampled_from(["span_id", "label", "start", "end", "text", "status", "entity", "kind", "speaker",
                              "speaker_span", "cue", "claimant", "timex_type", "value", "mod", "extra", "Zed"])
-records = st.dictionaries(st.one_of(span_keys, texts), scalars, max_size=8)
+records = st.dictionaries(st.one_of(span_keys, texts), st.one_of(scalars, st.lists(scalars, max_size=3)), max_size=8)
 documents = st.fixed_dictionaries(
     {"doc_id": texts, "title": texts, "translated": st.booleans(), "speaker": st.one_of(st.none(), texts),
      "body": st.lists(st.fixed_dictionaries({"start": st.integers(0, 99), "end": st.integers(0, 99)}), max_size=3),

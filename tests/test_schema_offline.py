@@ -77,5 +77,20 @@ def test_broken_schema_file_is_an_issue(mini_corpus: Path, tmp_path: Path) -> No
     assert any("links" in i.message for i in result.issues)
 
 
+@pytest.mark.parametrize("change", [{"type": 12}, {"minLength": -1}, {"required": "title"}])
+def test_a_schema_that_breaks_the_meta_schema_is_an_issue(mini_corpus: Path, tmp_path: Path, change: dict[str, Any]) -> None:
+    # The compiled meta-validator answers first; the Python one must still
+    # explain each schema the compiled one rejects.
+    folder = tmp_path / "schema"
+    shutil.copytree(default_schema_dir(), folder)
+    path = folder / "links.schema.json"
+    path.write_text(json.dumps({**json.loads(path.read_text(encoding="utf-8")), **change}), encoding="utf-8")
+    result = validate(mini_corpus, schema_dir=folder)
+    messages = [i.message for i in result.issues if i.rule == "schema-invalid"]
+    assert any("links.schema.json" in i.file and "not a valid Draft 2020-12 schema" in i.message
+               for i in result.issues), messages
+    assert not result.ok
+
+
 def test_whole_validation_runs_offline(mini_corpus: Path, no_network: list[str]) -> None:
     assert validate(mini_corpus).ok and no_network == []

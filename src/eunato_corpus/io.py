@@ -177,32 +177,6 @@ def _dump_leaf_dict(value: dict[str, Any]) -> str:
     return "{" + items + "}"
 
 
-_SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
-_RECORD_SEPARATOR = "}, {"
-
-
-def _one_line_records(records: list[Any], item_pad: str) -> str | None:
-    """A list of flat records (entities' members, link members), one per line,
-    in one call of the C encoder; None when the list is not such a list.
-
-    Every record must be a dict with str keys already in canonical order and
-    scalar values. Encoded as one list, adjacent records are separated by
-    ``}, {``; the text is right only when those are the sole occurrences of
-    ``}, {`` (none inside a string), which the count proves, since the pattern
-    cannot overlap itself. Otherwise the caller writes record by record.
-    """
-    if not records or not all(type(r) is dict for r in records):
-        return None
-    if not set(map(type, itertools.chain.from_iterable(map(dict.values, records)))) <= _SCALAR_TYPES:
-        return None
-    if not all(_in_canonical_order(keys) for keys in set(map(tuple, records))):
-        return None
-    encoded = _ONE_LINE.encode(records)
-    if encoded.count(_RECORD_SEPARATOR) != len(records) - 1:
-        return None
-    return item_pad + encoded[1:-1].replace(_RECORD_SEPARATOR, "},\n" + item_pad + "{")
-
-
 def _in_canonical_order(keys: tuple[Any, ...]) -> bool:
     return all(type(k) is str for k in keys) and _key_order(keys) == keys
 
@@ -232,10 +206,30 @@ def _record_lines(records: list[Any], item_pad: bytes) -> bytes | None:
 
 
 def _plain_records(records: list[Any]) -> bool:
-    """Every item a dict whose values are all of :data:`_PLAIN_TYPES`."""
+    """Every item a dict whose values are all of :data:`_PLAIN_TYPES` or lists
+    of such values (an entity's aliases): what one line holds."""
     if not set(map(type, records)) <= {dict}:
         return False
-    return set(map(type, itertools.chain.from_iterable(map(dict.values, records)))) <= _PLAIN_TYPES
+    values = list(itertools.chain.from_iterable(map(dict.values, records)))
+    kinds = set(map(type, values))
+    if not kinds <= _PLAIN_TYPES | {list}:
+        return False
+    if list in kinds:
+        inner = itertools.chain.from_iterable(value for value in values if type(value) is list)
+        return set(map(type, inner)) <= _PLAIN_TYPES
+    return True
+
+
+def _one_line_records(records: list[Any], item_pad: str) -> str | None:
+    """A list of flat records (entities, link members), one per line, as the
+    general writer's text; None when the list is not such a list (the caller
+    then writes record by record)."""
+    if not records or not _plain_records(records):
+        return None
+    if not all(_in_canonical_order(keys) for keys in set(map(tuple, records))):
+        return None
+    lines = _record_lines(records, item_pad.encode("utf-8"))
+    return None if lines is None else lines.decode("utf-8")
 
 
 def _two_level_text(data: Any, *, plain_records: bool = False) -> bytes | None:

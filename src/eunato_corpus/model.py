@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass, field
-from itertools import compress, islice
+from itertools import compress, islice, repeat
 from typing import Any, Literal
 
 # --- closed vocabularies -------------------------------------------------------
@@ -333,6 +333,8 @@ def span_sort_key(record: dict[str, Any]) -> tuple[Any, ...]:
 
 _START = operator.itemgetter("start")
 _END = operator.itemgetter("end")
+_GET_LABEL = operator.methodcaller("get", "label")
+_GET_SPAN_ID = operator.methodcaller("get", "span_id")
 
 
 def _int_offsets_in_order(spans: list[dict[str, Any]]) -> bool | None:
@@ -350,8 +352,19 @@ def _int_offsets_in_order(spans: list[dict[str, Any]]) -> bool | None:
         return None
     if not all(map(operator.le, starts, islice(starts, 1, None))):
         return False
-    ties = compress(range(len(starts)), map(operator.eq, starts, islice(starts, 1, None)))
-    return all(span_sort_key(spans[i]) <= span_sort_key(spans[i + 1]) for i in ties)
+    ties = list(compress(range(len(starts)), map(operator.eq, starts, islice(starts, 1, None))))
+    if not ties:
+        return True
+    # The rest of the key, (end, label order, str(span_id)), for each tied pair.
+    firsts = list(map(spans.__getitem__, ties))
+    seconds = list(map(spans.__getitem__, map((1).__add__, ties)))
+    return all(map(tuple.__le__, _key_rest(firsts), _key_rest(seconds)))
+
+
+def _key_rest(spans: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """:func:`span_sort_key` without its start, for spans whose end is an int."""
+    orders = map(LABEL_ORDER.get, map(_GET_LABEL, spans), repeat(len(LABELS)))
+    return list(zip(map(_END, spans), orders, map(str, map(_GET_SPAN_ID, spans)), strict=True))
 
 
 def spans_in_canonical_order(spans: list[dict[str, Any]]) -> bool:
