@@ -331,21 +331,40 @@ def span_sort_key(record: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
-_START = operator.itemgetter("start")
 _END = operator.itemgetter("end")
 _GET_LABEL = operator.methodcaller("get", "label")
 _GET_SPAN_ID = operator.methodcaller("get", "span_id")
 
 
-def _int_offsets_in_order(spans: list[dict[str, Any]]) -> bool | None:
+class SpanColumns:
+    """The values of one field across a document's span records, each list
+    made once, when first asked for: the order check, the rule screen and the
+    link lookup read the same columns. ``columns["start"]`` raises KeyError
+    when a span lacks the field, as ``span["start"]`` would."""
+
+    __slots__ = ("_made", "spans")
+
+    def __init__(self, spans: list[dict[str, Any]]) -> None:
+        self.spans = spans
+        self._made: dict[str, list[Any]] = {}
+
+    def __getitem__(self, name: str) -> list[Any]:
+        column = self._made.get(name)
+        if column is None:
+            column = self._made[name] = list(map(operator.itemgetter(name), self.spans))
+        return column
+
+
+def _int_offsets_in_order(spans: list[dict[str, Any]], columns: SpanColumns | None = None) -> bool | None:
     """Whether spans whose offsets are all ints follow :func:`span_sort_key`;
     None when an offset is missing or not an int.
 
     With int offsets the key starts with ``start``, so the spans are in order
     when the starts never decrease and each pair with equal starts is in
     order: one C-level pass over the starts, and a Python step only per tie."""
+    columns = columns if columns is not None else SpanColumns(spans)
     try:
-        starts, ends = list(map(_START, spans)), list(map(_END, spans))
+        starts, ends = columns["start"], columns["end"]
     except (KeyError, TypeError):
         return None
     if not set(map(type, starts)) | set(map(type, ends)) <= {int}:
@@ -377,10 +396,10 @@ def spans_in_canonical_order(spans: list[dict[str, Any]]) -> bool:
     return all(map(tuple.__le__, keys, islice(keys, 1, None)))
 
 
-def int_offsets_in_canonical_order(spans: list[dict[str, Any]]) -> bool:
+def int_offsets_in_canonical_order(spans: list[dict[str, Any]], columns: SpanColumns | None = None) -> bool:
     """True only when every span's offsets are ints and the spans follow
-    :func:`span_sort_key`."""
-    return _int_offsets_in_order(spans) is True
+    :func:`span_sort_key`. ``columns``: the spans' columns, if already at hand."""
+    return _int_offsets_in_order(spans, columns) is True
 
 
 def sort_spans(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:

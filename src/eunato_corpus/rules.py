@@ -24,7 +24,7 @@ from itertools import compress, repeat
 from typing import Any
 
 from .issues import RULES, Issue
-from .model import LABEL_FIELDS, OFFSET_FIELDS
+from .model import LABEL_FIELDS, OFFSET_FIELDS, SpanColumns
 
 # --- contexts ---------------------------------------------------------------------
 
@@ -366,15 +366,14 @@ def check_document(doc: Any, text: str | None, ctx: DocContext) -> Iterator[Issu
 
 # --- the fast path: is there anything to report at all? ---------------------------
 
-# One getter per span field the screen reads: _START(span) is span["start"].
-(_SPAN_ID, _LABEL, _TEXT, _STATUS, _START, _END, _ENTITY, _SPEAKER, _SPEAKER_SPAN, _CUE, _CLAIMANT, _TIMEX_TYPE,
- _VALUE) = map(operator.itemgetter, ("span_id", "label", "text", "status", "start", "end", "entity", "speaker",
-                                     "speaker_span", "cue", "claimant", "timex_type", "value"))
+# One getter per span field the screen reads: _ENTITY(span) is span["entity"].
+(_SPAN_ID, _LABEL, _ENTITY, _SPEAKER, _SPEAKER_SPAN, _CUE, _CLAIMANT, _TIMEX_TYPE, _VALUE) = map(
+    operator.itemgetter, ("span_id", "label", "entity", "speaker", "speaker_span", "cue", "claimant", "timex_type", "value"))
 _LABELS = frozenset(LABEL_FIELDS)
 _DOCUMENT_LEVEL_RULES: tuple[DocRule, ...] = (check_doc_id, check_dates, check_body)
 
 
-def document_is_clean(doc: Any, text: str | None, ctx: DocContext) -> bool:
+def document_is_clean(doc: Any, text: str | None, ctx: DocContext, columns: SpanColumns | None = None) -> bool:
     """True only when no rule of :data:`DOCUMENT_RULES` has anything to report.
 
     Meant for documents that passed their schema, where running every rule span
@@ -395,7 +394,8 @@ def document_is_clean(doc: Any, text: str | None, ctx: DocContext) -> bool:
         if next(rule(doc, text, ctx), None) is not None:
             return False
     try:
-        return _spans_are_clean(doc, spans, text, ctx.entity_ids)
+        columns = columns if columns is not None and columns.spans is spans else SpanColumns(spans)
+        return _spans_are_clean(doc, spans, text, ctx.entity_ids, columns)
     except (KeyError, TypeError, AttributeError, IndexError, ValueError):
         return False
 
@@ -408,20 +408,19 @@ def _of_label(spans: list[dict[str, Any]], labels: list[Any], label: str) -> lis
 _ABSENT = object()
 
 
-def _spans_are_clean(doc: dict[str, Any], spans: list[dict[str, Any]], text: str, entity_ids: frozenset[str] | None) -> bool:
+def _spans_are_clean(doc: dict[str, Any], spans: list[dict[str, Any]], text: str, entity_ids: frozenset[str] | None,
+                     columns: SpanColumns) -> bool:
     # Each question is asked of whole columns (map, compress, set, slicing),
     # so a document costs a few C-level passes, not a Python step per span.
-    ids = list(map(_SPAN_ID, spans))
-    labels = list(map(_LABEL, spans))
-    surfaces = list(map(_TEXT, spans))
-    if len(set(ids)) != len(ids) or "draft" in map(_STATUS, spans):  # span-id-duplicate, span-draft
+    ids, labels, surfaces = columns["span_id"], columns["label"], columns["text"]
+    if len(set(ids)) != len(ids) or "draft" in columns["status"]:  # span-id-duplicate, span-draft
         return False
     if not set(labels) <= _LABELS:
         return False
     if not set(map(type, surfaces)) <= {str} or list(map(str.strip, surfaces)) != surfaces:  # span-edge-whitespace
         return False
     # span-reversed, span-empty, offset-out-of-range, span-text-mismatch
-    starts, ends = list(map(_START, spans)), list(map(_END, spans))
+    starts, ends = columns["start"], columns["end"]
     if spans and (not set(map(type, starts)) | set(map(type, ends)) <= {int} or min(starts) < 0 or max(ends) > len(text)
                   or not all(map(operator.lt, starts, ends))
                   or list(map(text.__getitem__, map(slice, starts, ends))) != surfaces):
@@ -612,13 +611,15 @@ def check_link_member(ref: MemberRef, found: Mapping[str, str] | None, ctx: File
                         f"cluster {ref.cluster_id} member {ref.doc_id}/{ref.span_id} is a {found[ref.span_id]} span, not a {ref.label} span")
 
 
-def requested_labels(doc: Any, wanted: frozenset[str]) -> dict[str, str]:
+def requested_labels(doc: Any, wanted: frozenset[str], columns: SpanColumns | None = None) -> dict[str, str]:
     """Labels of the spans of ``doc`` whose ids links ask about (the first span
-    with an id wins, as in :func:`_span_labels`)."""
+    with an id wins, as in :func:`_span_labels`). ``columns``: the spans'
+    columns, if already at hand."""
     spans = doc.get("spans") if isinstance(doc, dict) else None
     if isinstance(spans, list):
         try:
-            ids, labels = list(map(_SPAN_ID, spans)), list(map(_LABEL, spans))
+            columns = columns if columns is not None and columns.spans is spans else SpanColumns(spans)
+            ids, labels = columns["span_id"], columns["label"]
         except (KeyError, TypeError):
             ids = labels = []
         if ids and set(map(type, ids)) <= {str} and set(map(type, labels)) <= {str}:

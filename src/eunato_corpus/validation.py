@@ -67,7 +67,7 @@ from .io import (
     pointer_lines,
 )
 from .issues import RULES, Issue, Severity, issue_sort_key
-from .model import int_offsets_in_canonical_order, spans_in_canonical_order
+from .model import SpanColumns, int_offsets_in_canonical_order, spans_in_canonical_order
 from .schema import SchemaSet, load_schemas, schema_issues
 
 __all__ = ["CheckedDocument", "ChunkConverter", "ParsedFile", "Progress", "ValidationResult", "check_document_file",
@@ -211,7 +211,7 @@ def read_json_file(path: Path, display: str, kind: str, doc_id: str | None = Non
 # --- the fast path: a file with nothing to report at file or schema level --------
 
 
-def read_clean_file(path: Path, kind: str, schemas: SchemaSet) -> tuple[Any, bytes] | None:
+def read_clean_file(path: Path, kind: str, schemas: SchemaSet, columns: list[SpanColumns] | None = None) -> tuple[Any, bytes] | None:
     """(data, bytes) of an annotation file about which neither :func:`read_json_file`
     nor :func:`eunato_corpus.schema.schema_issues` would report anything; None
     when it may have something to report (ask them).
@@ -221,6 +221,10 @@ def read_clean_file(path: Path, kind: str, schemas: SchemaSet) -> tuple[Any, byt
     checks one by one: no byte order mark, no CRLF, no key twice in an object,
     no number a float cannot hold (each would make the texts differ), and
     ``orjson`` accepts only UTF-8 and standard JSON.
+
+    For a document, ``columns`` (a list, when given) receives the
+    :class:`~eunato_corpus.model.SpanColumns` that the order check made, for
+    the rule screen to reuse.
     """
     try:
         raw = path.read_bytes()
@@ -230,14 +234,19 @@ def read_clean_file(path: Path, kind: str, schemas: SchemaSet) -> tuple[Any, byt
     if not schemas.is_valid(data, kind):
         return None
     try:
-        # The registry and the links: one file each, sorted the plain way.
-        expected = _document_bytes(data, schemas) if kind == "document" else canonical_bytes(canonicalize(data, kind))
+        if kind == "document":
+            span_columns = SpanColumns(data["spans"])
+            if columns is not None:
+                columns.append(span_columns)
+            expected = _document_bytes(data, schemas, span_columns)
+        else:
+            expected = canonical_bytes(canonicalize(data, kind))
     except (KeyError, TypeError, ValueError, RecursionError):
         return None
     return (data, raw) if expected == raw else None
 
 
-def _document_bytes(data: dict[str, Any], schemas: SchemaSet) -> bytes | None:
+def _document_bytes(data: dict[str, Any], schemas: SchemaSet, columns: SpanColumns) -> bytes | None:
     """The canonical text of a document that its schema accepted, or None when
     its spans are not in canonical order (so the file cannot be canonical).
 
@@ -246,7 +255,7 @@ def _document_bytes(data: dict[str, Any], schemas: SchemaSet) -> bytes | None:
     allows nothing else; ``test_fast_path`` checks that it still says so), and
     the writer need not scan their types."""
     spans = data["spans"]
-    if int_offsets_in_canonical_order(spans):
+    if int_offsets_in_canonical_order(spans, columns):
         body_offsets = itertools.chain.from_iterable(map(dict.values, data["body"]))
         plain = schemas.builtin and set(map(type, body_offsets)) <= {int}
         return canonical_bytes(data, plain_records=plain)
@@ -356,7 +365,8 @@ def _check_document(job: DocJob, shared: SharedContext) -> tuple[DocOutcome, Che
     """:func:`check_document_file`, and the document as read when no check found
     an error in it (else None)."""
     seed = _read_seed(job)
-    clean = read_clean_file(job.path, "document", load_schemas(shared.schema_dir))
+    made: list[SpanColumns] = []
+    clean = read_clean_file(job.path, "document", load_schemas(shared.schema_dir), made)
     if clean is None:
         outcome, data = _explain_document_file(job, shared, seed.text, seed.issues)
         canonical = False
@@ -365,8 +375,9 @@ def _check_document(job: DocJob, shared: SharedContext) -> tuple[DocOutcome, Che
         data, raw = clean
         ctx = rules.DocContext(file=job.display, release=shared.release, doc_id=job.stem, stem=job.stem,
                                entity_ids=shared.entity_ids)
-        found = rules.requested_labels(data, job.wanted_spans) if job.wanted_spans else {}
-        if rules.document_is_clean(data, seed.text, ctx):
+        columns = made[0] if made else None
+        found = rules.requested_labels(data, job.wanted_spans, columns) if job.wanted_spans else {}
+        if rules.document_is_clean(data, seed.text, ctx, columns):
             outcome = DocOutcome(tuple(seed.issues), found)
         else:
             outcome = DocOutcome(tuple(seed.issues + _with_lines(rules.check_document(data, seed.text, ctx), raw.decode("utf-8"))),
@@ -403,7 +414,7 @@ def _explain_document_file(job: DocJob, shared: SharedContext, seed_text: str | 
 _MANIFEST_LINE = re.compile(r"^([0-9a-fA-F]{64}) [ *](.+)$")
 
 
-def _check_manifest(paths: CorpusPaths, display: str) -> tuple[dict[str, str] | None, list[Issue]]:
+def _check_manifest(paths: CorpusPaths, display: str, seeds: dict[str, tuple[bool, bool]]) -> tuple[dict[str, str] | None, list[Issue]]:
     """{seed file name: digest}, or None when the manifest is missing or unreadable."""
     try:
         text = paths.manifest.read_bytes().decode("utf-8")
@@ -422,7 +433,7 @@ def _check_manifest(paths: CorpusPaths, display: str) -> tuple[dict[str, str] | 
             issues.append(_file_issue(display, "manifest-malformed", f"line {number} is not '<sha256>  <file name>'", number))
             continue
         entries[name] = match.group(1).lower()
-        if not (paths.seeds / name).is_file():
+        if not seeds.get(name, (False, False))[0]:
             issues.append(_file_issue(display, "manifest-entry-no-seed", f"manifest lists {name[:80]!r}, which is not in seeds/", number))
     return entries, issues
 
@@ -449,9 +460,24 @@ def _check_aux_file(path: Path, display: str, kind: str, release: bool, schema_d
     return parsed, issues
 
 
+def _scan(folder: Path) -> dict[str, tuple[bool, bool]]:
+    """Each entry of ``folder``: name -> (is a file, is a symlink), from one
+    ``os.scandir`` (no stat per file but for symlinks); empty when the folder
+    cannot be read."""
+    try:
+        with os.scandir(folder) as entries:
+            return {entry.name: (entry.is_file(), entry.is_symlink()) for entry in entries}
+    except OSError:
+        return {}
+
+
+def _stem(name: str) -> str:
+    return os.path.splitext(name)[0]  # as Path(name).stem
+
+
 def _document_paths(docs_dir: Path) -> list[Path]:
-    """The document files of an annotation folder, in doc_id order."""
-    return sorted(docs_dir.glob("*.json")) if docs_dir.is_dir() else []
+    """The document files of an annotation folder (``*.json``), in doc_id order."""
+    return [docs_dir / name for name in sorted(_scan(docs_dir)) if name.endswith(".json")]
 
 
 # What each worker process checks documents against: set once per process by
@@ -581,9 +607,10 @@ def validate_and_convert(
     issues: list[Issue] = list(load_schemas(schemas_at).problems)
     files_checked = 0
 
-    manifest, found_issues = _check_manifest(paths, show(paths.manifest))
+    seed_entries = _scan(paths.seeds)
+    manifest, found_issues = _check_manifest(paths, show(paths.manifest), seed_entries)
     issues += found_issues
-    seed_files = {p.stem: p for p in sorted(paths.seeds.glob("*.txt"))} if paths.seeds.is_dir() else {}
+    seed_files = {_stem(name): paths.seeds / name for name in sorted(seed_entries) if name.endswith(".txt")}
     if manifest is not None:
         issues += [_file_issue(show(p), "seed-not-in-manifest", f"{p.name} has no line in seeds/SHA256SUMS", doc_id=stem)
                    for stem, p in seed_files.items() if p.name not in manifest]
@@ -615,20 +642,22 @@ def validate_and_convert(
 
     shared = SharedContext(entity_ids=entity_ids, release=release, schema_dir=schemas_at, convert=convert)
     doc_paths = _document_paths(folder / DOCS_DIR)
-    stems = [p.stem for p in doc_paths]
+    stems = [_stem(p.name) for p in doc_paths]
     docs_shown, seeds_shown = show(folder / DOCS_DIR), show(paths.seeds)
+    doc_symlinks = {name for name, (_, symlink) in _scan(folder / DOCS_DIR).items() if symlink}
+    seed_symlinks = {name for name, (_, symlink) in seed_entries.items() if symlink}
 
-    def show_in(path: Path, folder_shown: str) -> str:
+    def show_in(path: Path, folder_shown: str, symlinks: set[str]) -> str:
         """show(path) for a file of a folder already shown, without resolving
         each file (a symlinked file is still shown where it points)."""
-        return show(path) if path.is_symlink() else f"{folder_shown}/{path.name}"
+        return show(path) if path.name in symlinks else f"{folder_shown}/{path.name}"
 
     doc_jobs = (
-        DocJob(path=p, display=show_in(p, docs_shown), stem=p.stem, seed=seed_files.get(p.stem),
-               seed_display=show_in(paths.seed(p.stem), seeds_shown),
-               seed_digest=manifest.get(f"{p.stem}.txt") if manifest is not None else None,
-               wanted_spans=frozenset(wanted.get(p.stem, ())))
-        for p in doc_paths
+        DocJob(path=p, display=show_in(p, docs_shown, doc_symlinks), stem=stem, seed=seed_files.get(stem),
+               seed_display=show_in(paths.seed(stem), seeds_shown, seed_symlinks),
+               seed_digest=manifest.get(f"{stem}.txt") if manifest is not None else None,
+               wanted_spans=frozenset(wanted.get(stem, ())))
+        for p, stem in zip(doc_paths, stems, strict=True)
     )
     found_by_doc: dict[str, dict[str, str]] = {}
     workers = resolve_jobs(jobs)
