@@ -232,48 +232,90 @@ def _one_line_records(records: list[Any], item_pad: str) -> str | None:
     return None if lines is None else lines.decode("utf-8")
 
 
-def _two_level_text(data: Any, *, plain_records: bool = False) -> bytes | None:
-    """The canonical text of a document-shaped value, as UTF-8 bytes; None when
-    ``data`` has another shape (the general writer then runs).
+class _NotFast(Exception):
+    """A value :func:`_fast_text` does not write (the general writer does)."""
 
-    The shape: an object whose values are plain scalars or lists of flat
-    records (objects of plain scalars), at least one such list not empty,
-    every key already in canonical order. A document file is that shape.
-    ``orjson`` and ``msgspec`` escape strings exactly as
-    ``json.dumps(ensure_ascii=False)`` does.
 
-    ``plain_records=True`` skips the scan of every record's type and its
-    values' types: for a caller that knows each record to be a dict of plain
-    values (a document that the package's own schema accepted and whose
-    offsets are ints), where that scan is a sizeable share of the cost.
+def _one_line(value: Any) -> bytes:
+    """A value on one line, with the canonical ``": "`` and ``", "``."""
+    try:
+        return msgspec.json.format(orjson.dumps(value), indent=0)
+    except orjson.JSONEncodeError as exc:  # e.g. an int beyond 64 bits
+        raise _NotFast from exc
+
+
+def _scalar(value: Any) -> bytes:
+    """A plain scalar's text (nothing to space out)."""
+    try:
+        return orjson.dumps(value)
+    except orjson.JSONEncodeError as exc:  # e.g. an int beyond 64 bits
+        raise _NotFast from exc
+
+
+def _fast_value(value: Any, indent: int, plain_records: bool) -> bytes:
+    """The canonical text of ``value`` at ``indent``, as :func:`_dump` writes it,
+    for the values it is written for here: plain scalars, lists of them,
+    objects with keys already in canonical order, and lists of such objects.
+    Anything else (a float, a key out of order, a list of lists) raises
+    :class:`_NotFast`."""
+    kind = type(value)
+    if kind in _PLAIN_TYPES:
+        return _scalar(value)
+    if kind is dict:
+        if not _in_canonical_order(tuple(value)):
+            raise _NotFast
+        if _plain_records([value]):  # a leaf: one line
+            return _one_line(value)
+        pad = b"  " * indent
+        last = len(value) - 1
+        out = [b"{\n"]
+        for index, (key, item) in enumerate(value.items()):
+            text = _scalar(item) if type(item) in _PLAIN_TYPES else _fast_value(item, indent + 1, False)
+            out += (pad, b"  ", orjson.dumps(key), b": ", text, b",\n" if index < last else b"\n")
+        out += (pad, b"}")
+        return b"".join(out)
+    if kind is not list:
+        raise _NotFast
+    if not (plain_records and value) and set(map(type, value)) <= _PLAIN_TYPES:  # a scalar list (or empty): one line
+        return _one_line(value)
+    pad = b"  " * indent
+    item_pad = pad + b"  "
+    if plain_records or _plain_records(value):  # flat records, one per line
+        if not all(_in_canonical_order(keys) for keys in set(map(tuple, value))):
+            raise _NotFast
+        lines = _record_lines(value, item_pad)
+        if lines is None:
+            raise _NotFast
+        return b"[\n" + lines + b"\n" + pad + b"]"
+    if not set(map(type, value)) <= {dict}:
+        raise _NotFast
+    items = [item_pad + _fast_value(item, indent + 1, False) for item in value]
+    return b"[\n" + b",\n".join(items) + b"\n" + pad + b"]"
+
+
+def _fast_text(data: Any, *, plain_records: bool = False) -> bytes | None:
+    """The canonical text of an annotation file's value, as UTF-8 bytes,
+    written by ``orjson`` and ``msgspec`` (which escape strings exactly as
+    ``json.dumps(ensure_ascii=False)`` does); None for a value it does not
+    write (the general writer then runs).
+
+    ``plain_records=True`` skips the scan of the types of the records in the
+    top-level object's lists and of their values: for a caller that knows
+    each to be a dict of plain values (a document that the package's own
+    schema accepted and whose offsets are ints), where that scan is a
+    sizeable share of the cost.
     """
     if type(data) is not dict or not _in_canonical_order(tuple(data)):
         return None
-    has_records = False
-    out = [b"{\n"]
-    last = len(data) - 1
-    for index, (key, value) in enumerate(data.items()):
-        out.append(b"  " + orjson.dumps(key) + b": ")
-        kind = type(value)
-        if kind is list and value:
-            if not plain_records and not _plain_records(value):
-                return None
-            if not all(_in_canonical_order(keys) for keys in set(map(tuple, value))):
-                return None
-            lines = _record_lines(value, b"    ")
-            if lines is None:
-                return None
-            out += (b"[\n", lines, b"\n  ]")
-            has_records = True
-        elif kind is list or kind in _PLAIN_TYPES:
-            try:
-                out.append(orjson.dumps(value))
-            except orjson.JSONEncodeError:  # e.g. an int beyond 64 bits
-                return None
-        else:
-            return None
-        out.append(b",\n" if index < last else b"\n")
-    if not has_records:
+    try:
+        if _plain_records([data]):
+            return _one_line(data) + b"\n"
+        last = len(data) - 1
+        out = [b"{\n"]
+        for index, (key, value) in enumerate(data.items()):
+            text = _scalar(value) if type(value) in _PLAIN_TYPES else _fast_value(value, 1, plain_records and type(value) is list)
+            out += (b"  ", orjson.dumps(key), b": ", text, b",\n" if index < last else b"\n")
+    except _NotFast:
         return None
     out.append(b"}\n")
     return b"".join(out)
@@ -321,7 +363,7 @@ def dumps_canonical(data: Any) -> str:
     ends with one newline. Nothing is escaped that need not be (``ensure_ascii``
     off), so curly quotes and Turkish letters stay readable.
     """
-    fast = _two_level_text(data)
+    fast = _fast_text(data)
     if fast is not None:
         return fast.decode("utf-8")
     out: list[str] = []
@@ -332,8 +374,8 @@ def dumps_canonical(data: Any) -> str:
 
 def canonical_bytes(data: Any, *, plain_records: bool = False) -> bytes:
     """``dumps_canonical(data)`` encoded as UTF-8, for comparing with a file's
-    bytes without decoding either. ``plain_records``: see :func:`_two_level_text`."""
-    fast = _two_level_text(data, plain_records=plain_records)
+    bytes without decoding either. ``plain_records``: see :func:`_fast_text`."""
+    fast = _fast_text(data, plain_records=plain_records)
     return fast if fast is not None else dumps_canonical(data).encode("utf-8")
 
 
