@@ -92,6 +92,9 @@ class StepResult:
     command: list[str] = field(default_factory=list)
     detail: str = ""
     output: str = field(default="", repr=False)  # the child's stdout, minus the result line
+    # With --rounds N: the wall seconds of every round, in order; the figures
+    # above are those of the round with the median wall time.
+    round_walls: list[float] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -453,6 +456,7 @@ class BenchConfig:
     jobs: int | None = None
     steps: tuple[str, ...] = STEPS
     timeout: float | None = None
+    rounds: int = 1
 
 
 def step_command(step: str, root: Path, build_dir: Path, cache_dir: Path, jobs: int | None) -> list[str]:
@@ -471,6 +475,41 @@ def step_command(step: str, root: Path, build_dir: Path, cache_dir: Path, jobs: 
     return me + ["read_parquet", "--build", str(build_dir)]
 
 
+def _run_step(step: str, root: Path, build_dir: Path, cache_dir: Path, config: BenchConfig, n_spans: int,
+              done: list[StepResult], env: dict[str, str], log: Any, label: str) -> StepResult:
+    """Measure one step, or skip it when it reads a build this round did not make."""
+    if step in READS_BUILD:
+        built = next((r for r in done if r.step == "build"), None)
+        if built is None and not spans_shards(build_dir):
+            return StepResult(step, STEP_TITLES[step], "skipped", detail="no build: run the build step too")
+        if built is not None and not built.ok:
+            return StepResult(step, STEP_TITLES[step], "skipped", detail="the build step failed")
+    if step == "build" and build_dir.exists():
+        shutil.rmtree(build_dir)  # time a build from scratch
+    if step == "load_dataset" and cache_dir.exists():
+        shutil.rmtree(cache_dir)  # a cold load: load_dataset converts the Parquet into its Arrow cache
+    if log is not None:
+        print(f"running {step}{label} …", file=log, flush=True)
+    result = measure(step, step_command(step, root, build_dir, cache_dir, config.jobs), env=env, timeout=config.timeout)
+    if result.ok and result.spans is not None and result.spans != n_spans:
+        result.status = "failed"
+        result.detail = f"counted {result.spans} spans, the corpus holds {n_spans}"
+    return result
+
+
+def _median_round(results: list[StepResult]) -> StepResult:
+    """The round that stands for a step: the first that did not succeed, if
+    any; else the one with the median wall time (the lower middle one of an
+    even number). It carries the wall times of all rounds, and the largest
+    peak RSS of any round (a memory bound holds only if it held every time)."""
+    failed = [r for r in results if not r.ok]
+    chosen = failed[0] if failed else sorted(results, key=lambda r: r.wall_seconds or 0.0)[(len(results) - 1) // 2]
+    chosen.round_walls = [r.wall_seconds for r in results if r.wall_seconds is not None]
+    peaks = [r.peak_rss_bytes for r in results if r.peak_rss_bytes is not None]
+    chosen.peak_rss_bytes = max(peaks) if peaks else chosen.peak_rss_bytes
+    return chosen
+
+
 def run_benchmark(config: BenchConfig, log: Any = sys.stderr) -> BenchmarkReport:
     """Generate or reuse the corpus, then measure each requested step in order."""
     workdir = config.workdir.resolve()
@@ -481,29 +520,21 @@ def run_benchmark(config: BenchConfig, log: Any = sys.stderr) -> BenchmarkReport
               "seed": config.seed, "spans_per_doc": config.spans_per_doc, **corpus_sizes(root)}
     build_dir = workdir / f"build-{root.name}"
     cache_dir = workdir / f"hf-cache-{root.name}"
-    results: list[StepResult] = []
-    for step in config.steps:
-        if step in READS_BUILD:
-            built = next((r for r in results if r.step == "build"), None)
-            if built is None and not spans_shards(build_dir):
-                results.append(StepResult(step, STEP_TITLES[step], "skipped", detail="no build: run the build step too"))
-                continue
-            if built is not None and not built.ok:
-                results.append(StepResult(step, STEP_TITLES[step], "skipped", detail="the build step failed"))
-                continue
-        if step == "build" and build_dir.exists():
-            shutil.rmtree(build_dir)  # time a build from scratch
-        if step == "load_dataset" and cache_dir.exists():
-            shutil.rmtree(cache_dir)  # a cold load: load_dataset converts the Parquet into its Arrow cache
-        print(f"running {step} …", file=log, flush=True)
-        result = measure(step, step_command(step, root, build_dir, cache_dir, config.jobs), env=env, timeout=config.timeout)
-        if result.ok and result.spans is not None and result.spans != corpus["spans"]:
-            result.status = "failed"
-            result.detail = f"counted {result.spans} spans, the corpus holds {corpus['spans']}"
-        results.append(result)
+    # Rounds run the steps in turn (floor, validate, build, floor, ...), so a
+    # machine that speeds up or slows down during the run affects every step
+    # alike; each step is then represented by its median round.
+    rounds: dict[str, list[StepResult]] = {step: [] for step in config.steps}
+    for number in range(1, config.rounds + 1):
+        done: list[StepResult] = []
+        for step in config.steps:
+            result = _run_step(step, root, build_dir, cache_dir, config, corpus["spans"], done, env, log,
+                               f" (round {number} of {config.rounds})" if config.rounds > 1 else "")
+            done.append(result)
+            rounds[step].append(result)
+    results = [_median_round(rounds[step]) for step in config.steps]
     environment = {
         "python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
-        "jobs": config.jobs, "rss_method": "os.wait4 ru_maxrss, and /proc tree sampling every 20 ms (the larger)",
+        "jobs": config.jobs, "rounds": config.rounds, "rss_method": "os.wait4 ru_maxrss, and /proc tree sampling every 20 ms (the larger)",
         "page_cache": WARM_CACHE_NOTE, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
     return BenchmarkReport(corpus=corpus, environment=environment, steps=results, generation=generation)
@@ -523,6 +554,9 @@ def format_table(report: BenchmarkReport) -> str:
         (f"corpus: {c['documents']:,} documents, {c['spans']:,} spans, {c['annotation_mib']} MiB of annotation JSON, "
          f"{c['seed_mib']} MiB of text ({c['root']})"),
         f"machine: {e['cpus']} CPUs, Python {e['python']}, jobs {e['jobs'] if e['jobs'] is not None else 'default'}",
+        *([f"rounds: {e['rounds']}, the steps in turn; each row is the round with the median wall time "
+            "(peak RSS: the largest of any round)"]
+          if e.get("rounds", 1) > 1 else []),
         *([f"date: {e['date']}"] if e.get("date") else []),
         *([f"page cache: {e['page_cache']}"] if e.get("page_cache") else []),
         "",
@@ -536,6 +570,10 @@ def format_table(report: BenchmarkReport) -> str:
         title = "generate corpus (setup)" if r.step == "generate" else r.title
         lines.append(f"{title:<30} {_fmt(r.wall_seconds, '8.2f'):>8} {_fmt(r.cpu_seconds, '8.2f'):>8} {_fmt(r.spans_per_second(report.n_spans), '12,.0f'):>12} "
                      f"{_fmt(rss, '13.0f'):>13} {_fmt(ratio, '8.2f'):>8}  {r.status}")
+    spread = [r for r in report.steps if len(r.round_walls) > 1]
+    if spread:
+        lines += ["", "wall s of each round:"]
+        lines += [f"  {r.title:<28} " + ", ".join(f"{w:.2f}" for w in r.round_walls) for r in spread]
     lines += ["", "targets:"]
     for t in report.targets():
         lines.append(f"  {t.verdict:<4}  {t.name:<28} {t.value}")
@@ -592,10 +630,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=positive, default=None, help="passed to validate and build as --jobs N")
     parser.add_argument("--steps", type=parse_steps, default=STEPS, help=f"comma-separated subset of {','.join(STEPS)}")
     parser.add_argument("--timeout", type=float, default=None, help="seconds before a step is killed")
+    parser.add_argument("--rounds", type=positive, default=1,
+                        help="run the steps this many times in turn and report each step's median round (default 1)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON instead of the table")
     args = parser.parse_args(argv)
     config = BenchConfig(n_spans=args.spans, workdir=args.workdir, seed=args.seed, spans_per_doc=args.spans_per_doc,
-                         jobs=args.jobs, steps=args.steps, timeout=args.timeout)
+                         jobs=args.jobs, steps=args.steps, timeout=args.timeout, rounds=args.rounds)
     try:
         report = run_benchmark(config)
     except (RuntimeError, OSError) as exc:

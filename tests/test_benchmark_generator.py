@@ -241,6 +241,26 @@ def test_benchmark_json_reuses_the_corpus(tmp_path: Path, capsys: pytest.Capture
     assert second["corpus"]["root"] == first["corpus"]["root"]
 
 
+def test_rounds_run_the_steps_in_turn_and_keep_the_median(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert bench.main(["--spans", "200", "--workdir", str(tmp_path), "--steps", "floor,validate", "--rounds", "3",
+                       "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["environment"]["rounds"] == 3
+    for step in report["steps"]:
+        walls = step["round_walls"]
+        assert len(walls) == 3 and step["wall_seconds"] == sorted(walls)[1]
+
+
+def test_the_median_round_stands_for_a_step_and_a_failed_round_wins() -> None:
+    def run(wall: float, rss: int, status: str = "ok") -> bench.StepResult:
+        return bench.StepResult("validate", "v", status, wall_seconds=wall, peak_rss_bytes=rss)
+
+    chosen = bench._median_round([run(3.0, 10), run(1.0, 30), run(2.0, 20), run(9.0, 5)])
+    assert (chosen.wall_seconds, chosen.round_walls, chosen.peak_rss_bytes) == (2.0, [3.0, 1.0, 2.0, 9.0], 30)
+    failed = bench._median_round([run(1.0, 10), run(2.0, 10, "failed")])
+    assert failed.status == "failed" and failed.wall_seconds == 2.0
+
+
 def test_a_failing_step_is_reported_not_raised() -> None:
     command = [sys.executable, "-c", "import sys; print('no such command', file=sys.stderr); sys.exit(2)"]
     result = bench.measure("validate", command)
