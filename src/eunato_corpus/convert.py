@@ -102,7 +102,7 @@ class DocumentConverter:
                 arrays.append(pa.array([extra[column.name] if column.name in extra else document.data.get(column.name)
                                         for document, extra in zip(documents, derived, strict=True)], type=column.type))
         batch = pa.RecordBatch.from_arrays(arrays, schema=self.schema.remove_metadata())
-        counts = [count_document(document.doc_id, document.data, len(document.text)) for document in documents]
+        counts = [count_document(document.doc_id, document.data, len(document.text), document.columns) for document in documents]
         return ConvertedChunk(batch.serialize().to_pybytes(), counts)
 
 

@@ -19,6 +19,7 @@ Documents are read one at a time.
 
 from __future__ import annotations
 
+import contextlib
 import operator
 from collections import Counter
 from collections.abc import Iterable
@@ -35,6 +36,7 @@ from .model import (
     QUOTE_KINDS,
     STATUSES,
     TIMEX_TYPES,
+    SpanColumns,
 )
 from .validation import read_json_file
 
@@ -80,8 +82,21 @@ def _values(spans: Iterable[dict[str, Any]], key: str) -> Counter[str]:
         return Counter(map(str, map(dict.get, spans, repeat(key))))
 
 
-def _label_statuses(spans: list[dict[str, Any]], by_label: Counter[str]) -> Counter[tuple[str, str]]:
-    statuses = _values(spans, "status")
+def _column(spans: list[dict[str, Any]], key: str, columns: SpanColumns | None) -> list[Any]:
+    """Each span's value of ``key`` (None where it lacks it), from ``columns``
+    when they hold these very spans and every span has the field."""
+    if columns is not None and columns.spans is spans:
+        with contextlib.suppress(KeyError):
+            return columns[key]
+    return list(map(dict.get, spans, repeat(key)))
+
+
+def _label_statuses(spans: list[dict[str, Any]], by_label: Counter[str],
+                    columns: SpanColumns | None = None) -> Counter[tuple[str, str]]:
+    try:
+        statuses = _as_text(Counter(_column(spans, "status", columns)))
+    except TypeError:  # an unhashable value in a malformed record
+        statuses = _values(spans, "status")
     if len(statuses) == 1:  # the usual case: every span has the same status
         (status,) = statuses
         return Counter({(label, status): count for label, count in by_label.items()})
@@ -89,11 +104,12 @@ def _label_statuses(spans: list[dict[str, Any]], by_label: Counter[str]) -> Coun
                        strict=True))
 
 
-def count_document(doc_id: str, document: Any, characters: int = 0) -> DocumentCounts:
+def count_document(doc_id: str, document: Any, characters: int = 0, columns: SpanColumns | None = None) -> DocumentCounts:
     """Count one parsed document's spans. ``characters``: the length of its
-    text, when the caller read it."""
+    text, when the caller read it. ``columns``: the spans' columns, if the
+    checks already made them."""
     spans = span_records(document)
-    labels = list(map(dict.get, spans, repeat("label")))  # raw values: only the text "quote" equals "quote"
+    labels = _column(spans, "label", columns)  # raw values: only the text "quote" equals "quote"
     try:
         by_label = _as_text(Counter(labels))
     except TypeError:  # an unhashable label in a malformed record
@@ -103,7 +119,7 @@ def count_document(doc_id: str, document: Any, characters: int = 0) -> DocumentC
         language=str(document.get("language")) if isinstance(document, dict) else "None",
         characters=characters,
         by_label=by_label,
-        by_label_status=_label_statuses(spans, by_label),
+        by_label_status=_label_statuses(spans, by_label, columns),
         quote_kinds=_values(compress(spans, map(operator.eq, labels, repeat("quote"))), "kind"),
         timex_types=_values(compress(spans, map(operator.eq, labels, repeat("date"))), "timex_type"),
     )

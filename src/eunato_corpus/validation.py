@@ -285,6 +285,8 @@ class CheckedDocument:
     sha256: str
     # True when the file was found canonical, so its spans are in canonical order.
     canonical: bool = False
+    # The spans' columns as the checks made them (None on the detailed path).
+    columns: SpanColumns | None = None
 
 
 # Turns the checked documents of one chunk (in corpus order) into something the
@@ -369,13 +371,13 @@ def _check_document(job: DocJob, shared: SharedContext) -> tuple[DocOutcome, Che
     clean = read_clean_file(job.path, "document", load_schemas(shared.schema_dir), made)
     if clean is None:
         outcome, data = _explain_document_file(job, shared, seed.text, seed.issues)
-        canonical = False
+        canonical, columns = False, None
     else:
         canonical = True
         data, raw = clean
+        columns = made[0] if made else None
         ctx = rules.DocContext(file=job.display, release=shared.release, doc_id=job.stem, stem=job.stem,
                                entity_ids=shared.entity_ids)
-        columns = made[0] if made else None
         found = rules.requested_labels(data, job.wanted_spans, columns) if job.wanted_spans else {}
         if rules.document_is_clean(data, seed.text, ctx, columns):
             outcome = DocOutcome(tuple(seed.issues), found)
@@ -385,7 +387,7 @@ def _check_document(job: DocJob, shared: SharedContext) -> tuple[DocOutcome, Che
     if (seed.text is None or seed.sha256 is None or not isinstance(data, dict)
             or any(issue.severity is Severity.ERROR for issue in outcome.issues)):
         return outcome, None
-    return outcome, CheckedDocument(job.stem, data, seed.text, seed.sha256, canonical)
+    return outcome, CheckedDocument(job.stem, data, seed.text, seed.sha256, canonical, columns)
 
 
 def _explain_document_file(job: DocJob, shared: SharedContext, seed_text: str | None,
