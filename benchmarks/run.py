@@ -55,9 +55,10 @@ REPO = HERE.parent
 SCHEMA_DIR = REPO / "schema"
 GENERATOR = HERE / "generate.py"
 
-STEPS = ("floor", "naive", "validate", "build", "load_dataset", "read_parquet")
+STEPS = ("floor", "parallel_floor", "naive", "validate", "build", "load_dataset", "read_parquet")
 STEP_TITLES = {
     "floor": "json.loads (floor)",
+    "parallel_floor": "json.loads, --jobs processes",
     "naive": "jsonschema (pure Python)",
     "validate": "eunato-corpus validate",
     "build": "eunato-corpus build",
@@ -305,6 +306,30 @@ def child_floor(root: Path) -> int:
     return 0
 
 
+def _parse_files(paths: list[str]) -> int:
+    """Spans in the document files among ``paths``, each parsed by json."""
+    spans = 0
+    for name in paths:
+        path = Path(name)
+        data = json.loads(path.read_bytes())
+        if path.parent.name == "docs":
+            spans += len(data["spans"])
+    return spans
+
+
+def child_parallel_floor(root: Path, jobs: int) -> int:
+    """The floor's work split across ``jobs`` processes (files dealt out in
+    turn): how much faster this machine does the same work with that many
+    processes, which bounds what ``--jobs`` can gain for validate and build."""
+    import multiprocessing
+
+    files = [str(path) for path in _annotation_files(root)]
+    parts = [files[i::jobs] for i in range(jobs)]
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        _emit(sum(pool.map(_parse_files, parts)))
+    return 0
+
+
 def child_naive(root: Path, schema_dir: Path) -> int:
     """The naive anchor: jsonschema's pure-Python Draft 2020-12 validator, file by file."""
     from jsonschema import Draft202012Validator
@@ -357,13 +382,16 @@ def child_read_parquet(build_dir: Path) -> int:
 
 def child_main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="run.py _child")
-    parser.add_argument("step", choices=("floor", "naive", "load_dataset", "read_parquet"))
+    parser.add_argument("step", choices=("floor", "parallel_floor", "naive", "load_dataset", "read_parquet"))
     parser.add_argument("--root", type=Path)
+    parser.add_argument("--jobs", type=int, default=0)
     parser.add_argument("--build", type=Path)
     parser.add_argument("--cache", type=Path)
     args = parser.parse_args(argv)
     if args.step == "floor":
         return child_floor(args.root)
+    if args.step == "parallel_floor":
+        return child_parallel_floor(args.root, args.jobs or os.cpu_count() or 1)
     if args.step == "naive":
         return child_naive(args.root, SCHEMA_DIR)
     if args.step == "load_dataset":
@@ -464,6 +492,8 @@ def step_command(step: str, root: Path, build_dir: Path, cache_dir: Path, jobs: 
     me = [sys.executable, str(Path(__file__).resolve()), "_child"]
     if step == "floor":
         return me + ["floor", "--root", str(root)]
+    if step == "parallel_floor":
+        return me + ["parallel_floor", "--root", str(root)] + jobs_args
     if step == "naive":
         return me + ["naive", "--root", str(root)]
     if step == "validate":
@@ -570,6 +600,11 @@ def format_table(report: BenchmarkReport) -> str:
         title = "generate corpus (setup)" if r.step == "generate" else r.title
         lines.append(f"{title:<30} {_fmt(r.wall_seconds, '8.2f'):>8} {_fmt(r.cpu_seconds, '8.2f'):>8} {_fmt(r.spans_per_second(report.n_spans), '12,.0f'):>12} "
                      f"{_fmt(rss, '13.0f'):>13} {_fmt(ratio, '8.2f'):>8}  {r.status}")
+    floor, parallel = report.step("floor"), report.step("parallel_floor")
+    if floor is not None and parallel is not None and floor.ok and parallel.ok and parallel.wall_seconds:
+        processes = e["jobs"] if e["jobs"] is not None else e["cpus"]
+        lines += ["", (f"parallel speedup of the floor: {floor.wall_seconds / parallel.wall_seconds:.2f}x with {processes} "
+                       f"processes (the most --jobs {processes} can gain; ideally {processes}x)")]
     spread = [r for r in report.steps if len(r.round_walls) > 1]
     if spread:
         lines += ["", "wall s of each round:"]

@@ -251,6 +251,17 @@ def test_rounds_run_the_steps_in_turn_and_keep_the_median(tmp_path: Path, capsys
         assert len(walls) == 3 and step["wall_seconds"] == sorted(walls)[1]
 
 
+def test_the_parallel_floor_parses_every_file_and_gives_the_speedup(tmp_path: Path) -> None:
+    report = bench.run_benchmark(bench.BenchConfig(n_spans=300, workdir=tmp_path, jobs=2,
+                                                   steps=("floor", "parallel_floor")), log=None)
+    parallel = report.step("parallel_floor")
+    assert parallel is not None and parallel.ok and parallel.spans == 300
+    floor = report.step("floor")
+    assert floor is not None and floor.wall_seconds and parallel.wall_seconds
+    speedup = f"parallel speedup of the floor: {floor.wall_seconds / parallel.wall_seconds:.2f}x with 2 processes"
+    assert any(line.startswith(speedup) for line in bench.format_table(report).splitlines())
+
+
 def test_the_median_round_stands_for_a_step_and_a_failed_round_wins() -> None:
     def run(wall: float, rss: int, status: str = "ok") -> bench.StepResult:
         return bench.StepResult("validate", "v", status, wall_seconds=wall, peak_rss_bytes=rss)
