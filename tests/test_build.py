@@ -460,3 +460,25 @@ def test_check_notices_missing_features_metadata(corpus: Path, tmp_path: Path) -
     table = pq.read_table(shard)
     pq.write_table(table.replace_schema_metadata(None), shard)
     assert build_check(corpus, out) == [f"{shard}: the datasets features metadata differs"]
+
+
+@pytest.mark.parametrize(("shard_rows", "row_group_rows"), [(10, 4), (7, 7), (3, 2), (1000, 5)])
+def test_weighted_rows_in_one_call_write_what_row_by_row_writes(tmp_path: Path, shard_rows: int, row_group_rows: int) -> None:
+    # The build hands a chunk's documents over in one call; shard and row-group
+    # boundaries must fall where adding them one at a time puts them.
+    import pyarrow as pa
+
+    schema = pa.schema([("doc_id", pa.string()), ("weight", pa.int64())])
+    weights = [1, 3, 0, 5, 12, 2, 2, 1, 4, 9, 1, 1]  # 12 outweighs a shard of 10; 0 counts as 1
+    batch = pa.RecordBatch.from_arrays([pa.array([f"d{i}" for i in range(len(weights))]), pa.array(weights)], schema=schema)
+    whole = build_module.ShardedWriter(tmp_path / "whole", schema, shard_rows, row_group_rows)
+    whole.add_weighted_rows(batch, weights)
+    single = build_module.ShardedWriter(tmp_path / "single", schema, shard_rows, row_group_rows)
+    for row, weight in enumerate(weights):
+        single.add_weighted_rows(batch.slice(row, 1), [weight])
+    names = whole.close()
+    assert names == single.close() and whole.rows == single.rows == len(weights)
+    for name in names:
+        assert (tmp_path / "whole" / name).read_bytes() == (tmp_path / "single" / name).read_bytes()
+    groups = [pq.ParquetFile(tmp_path / "whole" / name).metadata.num_row_groups for name in names]
+    assert sum(groups) >= len(names) and len(names) > (1 if shard_rows < 1000 else 0)

@@ -320,12 +320,32 @@ class ShardedWriter:
     def _filled(self) -> int:
         return self._shard_weight + self._buffer_weight
 
-    def add_row(self, batch: pa.RecordBatch, weight: int) -> None:
-        """Add one row that must not be split (a document) weighing ``weight``."""
-        weight = max(1, weight)
-        if self._filled and self._filled + weight > self.shard_rows:
-            self._close_shard()
-        self._extend(batch, 1, weight)
+    def add_weighted_rows(self, batch: pa.RecordBatch, weights: Sequence[int]) -> None:
+        """Add the rows of ``batch`` in turn, each a row that must not be split
+        (a document) weighing ``weights[i]``: a row that would overfill the
+        shard starts a new one, and a row group ends once it weighs
+        ``row_group_rows``. The buffer gets one slice per run of rows between
+        such boundaries, not one per row."""
+        start = 0  # the first row of ``batch`` not yet in the buffer
+        for index, weight in enumerate(weights):
+            weight = max(1, weight)
+            if self._filled and self._filled + weight > self.shard_rows:
+                self._take(batch, start, index)
+                start = index
+                self._close_shard()
+            self._buffer_rows += 1
+            self._buffer_weight += weight
+            self.rows += 1
+            if self._buffer_weight >= self.row_group_rows:
+                self._take(batch, start, index + 1)
+                start = index + 1
+                self._flush()
+        self._take(batch, start, len(weights))
+
+    def _take(self, batch: pa.RecordBatch, start: int, stop: int) -> None:
+        """Put rows ``start:stop`` of ``batch``, already counted, in the buffer."""
+        if stop > start:
+            self._buffer.append(batch.slice(start, stop - start))
 
     def add_rows(self, batch: pa.RecordBatch) -> None:
         """Add the rows of ``batch``, each of weight 1, split across row groups
@@ -554,9 +574,9 @@ def write_hub(root: str | Path, folder: Path, *, release: bool = False, jobs: in
         if "entities" not in writers:
             write_registry_and_links()
         batch = chunk.record_batch(arrow_schema("documents"))
-        for row, document in enumerate(chunk.counts):
+        for document in chunk.counts:
             counts.add(document)
-            writer("documents").add_row(batch.slice(row, 1), weight=sum(document.by_label.values()))
+        writer("documents").add_weighted_rows(batch, [sum(document.by_label.values()) for document in chunk.counts])
         writer("spans").add_rows(spans_rows(batch, arrow_schema("spans")))
 
     try:
