@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -88,11 +89,22 @@ def test_json_format_matches_the_api(mini_corpus: Path) -> None:
 @pytest.mark.parametrize(
     "args",
     [["validate", "--format", "xml"], ["validate", "--root", "/nonexistent/corpus"], ["validate", "--bogus"],
-     ["validate", "--jobs", "0"], ["fmt", "--root", "/nonexistent/corpus"], ["stats", "--format", "csv"]],
+     ["validate", "--jobs", "-1"], ["fmt", "--root", "/nonexistent/corpus"], ["stats", "--format", "csv"]],
 )
 def test_usage_errors_exit_2(mini_corpus: Path, args: list[str]) -> None:
     result = run(*args)
     assert result.exit_code == 2 and "Error" in result.output
+
+
+def test_jobs_zero_means_one_process_per_cpu(mini_corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from eunato_corpus import validation
+
+    asked: list[int] = []
+    real = validation.resolve_jobs
+    monkeypatch.setattr(validation, "resolve_jobs", lambda jobs: asked.append(jobs) or real(jobs))
+    result = run("validate", "--root", str(mini_corpus), "--jobs", "0")
+    assert result.exit_code == 0, result.output
+    assert asked == [0] and real(0) == max(1, os.cpu_count() or 1)
 
 
 def test_annotations_option_validates_a_pass(mini_corpus: Path) -> None:

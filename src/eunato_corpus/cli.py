@@ -18,8 +18,8 @@ import click
 # A corpus with more documents than this shows a progress bar on a terminal.
 PROGRESS_MIN_DOCUMENTS = 200
 
-_JOBS_OPTION = click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
-                            help="Worker processes checking documents (at most one per CPU pays off).")
+_JOBS_OPTION = click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
+                            help="Worker processes checking documents; 0 means one per CPU (more does not pay off).")
 _PROGRESS_OPTION = click.option("--progress/--no-progress", default=None,
                                 help="Show a progress bar on stderr  [default: on a terminal, for more than "
                                 f"{PROGRESS_MIN_DOCUMENTS} documents, unless CI is set]")
