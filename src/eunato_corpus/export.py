@@ -54,7 +54,7 @@ from .card import (
 )
 from .convert import DOCUMENTS_SCHEMA, ConvertedChunk, DocumentConverter, arrow_type, spans_rows
 from .corpus import load_corpus
-from .io import ENTITIES_NAME, LINKS_NAME
+from .io import DOCS_DIR, ENTITIES_NAME, LINKS_NAME
 from .model import (
     CLUSTER_FIELDS,
     DOCUMENT_FIELDS,
@@ -69,7 +69,7 @@ from .model import (
     Field,
 )
 from .stats import CorpusCounts
-from .validation import Progress, ValidationResult, validate, validate_and_convert
+from .validation import Progress, ValidationResult, _document_paths, validate, validate_and_convert
 
 if TYPE_CHECKING:
     import datasets
@@ -556,8 +556,9 @@ def write_hub(root: str | Path, folder: Path, *, release: bool = False, jobs: in
     annotations = load_corpus(root).annotations
 
     def write_registry_and_links() -> None:
-        # Two small files, parsed again here (the checks kept no data); done
-        # while the workers are busy with the next chunks.
+        # Two small files, parsed again here (the checks kept no data), once
+        # the checks have found no error: they are checked while the first
+        # documents are, so they may not be valid when documents arrive.
         registry = _read_json(annotations / ENTITIES_NAME)
         counts.add_registry(registry)
         entities = [Entity.from_record(record) for record in registry["entities"]]
@@ -569,10 +570,7 @@ def write_hub(root: str | Path, folder: Path, *, release: bool = False, jobs: in
         writer("links").add_rows(columns_batch(link_columns(clusters), arrow_schema("links")))
 
     def write_documents(chunk: ConvertedChunk) -> None:
-        # Called only while no error has been found, and the registry and the
-        # links are checked before any document: here they are valid.
-        if "entities" not in writers:
-            write_registry_and_links()
+        # Called only while no error has been found.
         batch = chunk.record_batch(arrow_schema("documents"))
         for document in chunk.counts:
             counts.add(document)
@@ -584,8 +582,11 @@ def write_hub(root: str | Path, folder: Path, *, release: bool = False, jobs: in
                                       release=release, jobs=jobs, progress=progress)
         if not result.ok:
             return result, None
-        if "entities" not in writers:  # a corpus without documents
-            write_registry_and_links()
+        expected = len(_document_paths(annotations / DOCS_DIR))
+        if counts.documents != expected:  # never seen; a build missing documents must not be swapped in
+            raise BuildError([f"internal error: the build received {counts.documents} of {expected} documents; "
+                              "nothing was written"])
+        write_registry_and_links()
         shards = {config: writer(config).close() for config in CONFIGS}
     finally:
         for open_writer in writers.values():

@@ -477,6 +477,75 @@ def _stem(name: str) -> str:
     return os.path.splitext(name)[0]  # as Path(name).stem
 
 
+@dataclass(frozen=True)
+class _AuxChecked:
+    """The registry and the links, checked: their issues, and what the
+    documents' checks need from them."""
+
+    issues: list[Issue]
+    files_checked: int
+    entity_ids: frozenset[str] | None
+    members: list[rules.MemberRef]
+    links_text: str | None
+
+
+def _check_aux(entities_path: Path, links_path: Path, show: Callable[[Path], str], release: bool,
+               schema_dir: Path | None) -> _AuxChecked:
+    issues: list[Issue] = []
+    files_checked = 0
+    entity_ids: frozenset[str] | None = None
+    if entities_path.is_file():
+        parsed, found = _check_aux_file(entities_path, show(entities_path), "entities", release, schema_dir)
+        issues += _with_lines(found, parsed.text)
+        files_checked += 1
+        entity_ids = _registry_ids(parsed.data) if parsed.parsed else None
+    else:
+        issues.append(_file_issue(show(entities_path), "file-missing", "the entity registry is missing"))
+    members: list[rules.MemberRef] = []
+    links_text: str | None = None
+    if links_path.is_file():
+        parsed, found = _check_aux_file(links_path, show(links_path), "links", release, schema_dir)
+        issues += _with_lines(found, parsed.text)
+        files_checked += 1
+        if parsed.parsed:
+            members = list(rules.link_members(parsed.data))
+            links_text = parsed.text
+    return _AuxChecked(issues, files_checked, entity_ids, members, links_text)
+
+
+def _registry_ids(data: Any) -> frozenset[str] | None:
+    """The registry's ids, or None when it has no list of entities to take them from."""
+    if isinstance(data, dict) and isinstance(data.get("entities"), list):
+        return rules.registry_ids(data)
+    return None
+
+
+def _quick_aux(entities_path: Path, links_path: Path) -> tuple[frozenset[str] | None, list[rules.MemberRef]] | None:
+    """What :func:`_check_aux` will find for the documents (entity ids, link
+    members), from one ``orjson`` parse of each file; None when a file that
+    exists cannot be parsed so (then nothing is guessed).
+
+    For a file in canonical form the check reads the very same data, so the
+    guess is right; it can differ only where the standard ``json`` module
+    reads a file otherwise (a key twice in an object, an integer too large for
+    orjson), and each such file has an error of its own, so the result is not
+    ``ok`` and no build is made from it."""
+    try:
+        entities = orjson.loads(entities_path.read_bytes()) if entities_path.is_file() else None
+        links = orjson.loads(links_path.read_bytes()) if links_path.is_file() else None
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    return _registry_ids(entities), (list(rules.link_members(links)) if links_path.is_file() else [])
+
+
+def _wanted_spans(members: Iterable[rules.MemberRef]) -> dict[str, set[str]]:
+    """The span ids that links ask about, by document."""
+    wanted: dict[str, set[str]] = {}
+    for member in members:
+        wanted.setdefault(member.doc_id, set()).add(member.span_id)
+    return wanted
+
+
 def _document_paths(docs_dir: Path) -> list[Path]:
     """The document files of an annotation folder (``*.json``), in doc_id order."""
     return [docs_dir / name for name in sorted(_scan(docs_dir)) if name.endswith(".json")]
@@ -530,12 +599,17 @@ def chunk_size(documents: int, workers: int) -> int:
     return max(1, min(32, documents // (workers * 8)))
 
 
-def _map_chunks(jobs: Iterable[DocJob], shared: SharedContext, workers: int, chunk: int = 16) -> Iterator[ChunkOutcome]:
+def _map_chunks(jobs: Iterable[DocJob], shared: SharedContext, workers: int, chunk: int = 16,
+                on_start: Callable[[], None] | None = None) -> Iterator[ChunkOutcome]:
     """Check documents in chunks, in this process or in ``workers`` processes;
     chunks come back in job order either way. At most four chunks per worker
-    are in flight, so memory stays bounded however large the corpus."""
+    are in flight, so memory stays bounded however large the corpus.
+    ``on_start`` runs in this process once the first chunks are on their way
+    (work that can overlap theirs)."""
     job_iter = iter(jobs)
     if workers <= 1:
+        if on_start is not None:
+            on_start()
         while batch := list(islice(job_iter, chunk)):
             yield check_chunk(batch, shared)
         return
@@ -547,6 +621,9 @@ def _map_chunks(jobs: Iterable[DocJob], shared: SharedContext, workers: int, chu
                 if not batch:
                     break
                 pending.append(pool.submit(_check_chunk_in_worker, batch))
+            if on_start is not None:
+                on_start()
+                on_start = None
             if not pending:
                 return
             yield pending.popleft().result()
@@ -617,32 +694,27 @@ def validate_and_convert(
         issues += [_file_issue(show(p), "seed-not-in-manifest", f"{p.name} has no line in seeds/SHA256SUMS", doc_id=stem)
                    for stem, p in seed_files.items() if p.name not in manifest]
 
-    entity_ids: frozenset[str] | None = None
-    entities_path = folder / ENTITIES_NAME
-    if entities_path.is_file():
-        parsed, found_issues = _check_aux_file(entities_path, show(entities_path), "entities", release, schemas_at)
-        issues += _with_lines(found_issues, parsed.text)
-        files_checked += 1
-        if parsed.parsed and isinstance(parsed.data, dict) and isinstance(parsed.data.get("entities"), list):
-            entity_ids = rules.registry_ids(parsed.data)
-    else:
-        issues.append(_file_issue(show(entities_path), "file-missing", "the entity registry is missing"))
+    # What the documents need from the registry and the links (the entity ids,
+    # the spans links ask about) comes from a quick parse, so that the
+    # documents start at once and the two files are checked meanwhile; if the
+    # full check reads them otherwise, the documents are checked again with
+    # what it read.
+    failed = any(issue.severity is Severity.ERROR for issue in issues)
+    entities_path, links_path = folder / ENTITIES_NAME, folder / LINKS_NAME
+    checked: list[_AuxChecked] = []
 
-    members: list[rules.MemberRef] = []
-    links_path = folder / LINKS_NAME
-    links_text: str | None = None
-    if links_path.is_file():
-        parsed, found_issues = _check_aux_file(links_path, show(links_path), "links", release, schemas_at)
-        issues += _with_lines(found_issues, parsed.text)
-        files_checked += 1
-        if parsed.parsed:
-            members = list(rules.link_members(parsed.data))
-            links_text = parsed.text
-    wanted: dict[str, set[str]] = {}
-    for member in members:
-        wanted.setdefault(member.doc_id, set()).add(member.span_id)
+    def check_aux() -> None:
+        nonlocal failed
+        checked.append(_check_aux(entities_path, links_path, show, release, schemas_at))
+        failed = failed or any(issue.severity is Severity.ERROR for issue in checked[0].issues)
 
-    shared = SharedContext(entity_ids=entity_ids, release=release, schema_dir=schemas_at, convert=convert)
+    guess = _quick_aux(entities_path, links_path)
+    if guess is None:
+        check_aux()
+        guess = checked[0].entity_ids, checked[0].members
+    entity_ids, members = guess
+    wanted = _wanted_spans(members)
+
     doc_paths = _document_paths(folder / DOCS_DIR)
     stems = [_stem(p.name) for p in doc_paths]
     docs_shown, seeds_shown = show(folder / DOCS_DIR), show(paths.seeds)
@@ -654,31 +726,46 @@ def validate_and_convert(
         each file (a symlinked file is still shown where it points)."""
         return show(path) if path.name in symlinks else f"{folder_shown}/{path.name}"
 
-    doc_jobs = (
-        DocJob(path=p, display=show_in(p, docs_shown, doc_symlinks), stem=stem, seed=seed_files.get(stem),
-               seed_display=show_in(paths.seed(stem), seeds_shown, seed_symlinks),
-               seed_digest=manifest.get(f"{stem}.txt") if manifest is not None else None,
-               wanted_spans=frozenset(wanted.get(stem, ())))
-        for p, stem in zip(doc_paths, stems, strict=True)
-    )
-    found_by_doc: dict[str, dict[str, str]] = {}
     workers = resolve_jobs(jobs)
-    stem_iter = iter(stems)
-    failed = any(issue.severity is Severity.ERROR for issue in issues)
-    done = 0
-    for chunk in _map_chunks(doc_jobs, shared, workers, chunk_size(len(doc_paths), workers)):
-        for outcome in chunk.outcomes:
-            stem = next(stem_iter)
-            issues += outcome.issues
-            failed = failed or any(issue.severity is Severity.ERROR for issue in outcome.issues)
-            files_checked += 1
-            done += 1
-            if stem in wanted:
-                found_by_doc[stem] = outcome.found
-            if progress is not None:
-                progress(done, len(doc_paths))
-        if consume is not None and chunk.converted is not None and not failed:
-            consume(chunk.converted)
+
+    def check_documents(entity_ids: frozenset[str] | None, wanted: dict[str, set[str]], convert: ChunkConverter | None,
+                        on_start: Callable[[], None] | None) -> tuple[list[Issue], dict[str, dict[str, str]]]:
+        nonlocal failed
+        doc_jobs = (
+            DocJob(path=p, display=show_in(p, docs_shown, doc_symlinks), stem=stem, seed=seed_files.get(stem),
+                   seed_display=show_in(paths.seed(stem), seeds_shown, seed_symlinks),
+                   seed_digest=manifest.get(f"{stem}.txt") if manifest is not None else None,
+                   wanted_spans=frozenset(wanted.get(stem, ())))
+            for p, stem in zip(doc_paths, stems, strict=True)
+        )
+        shared = SharedContext(entity_ids=entity_ids, release=release, schema_dir=schemas_at, convert=convert)
+        doc_issues: list[Issue] = []
+        found_by_doc: dict[str, dict[str, str]] = {}
+        stem_iter = iter(stems)
+        done = 0
+        for chunk in _map_chunks(doc_jobs, shared, workers, chunk_size(len(doc_paths), workers), on_start):
+            for outcome in chunk.outcomes:
+                stem = next(stem_iter)
+                doc_issues += outcome.issues
+                failed = failed or any(issue.severity is Severity.ERROR for issue in outcome.issues)
+                done += 1
+                if stem in wanted:
+                    found_by_doc[stem] = outcome.found
+                if progress is not None:
+                    progress(done, len(doc_paths))
+            if consume is not None and chunk.converted is not None and not failed:
+                consume(chunk.converted)
+        return doc_issues, found_by_doc
+
+    doc_issues, found_by_doc = check_documents(entity_ids, wanted, convert, None if checked else check_aux)
+    aux = checked[0]
+    if (aux.entity_ids, aux.members) != (entity_ids, members):  # the guess was wrong: check again, report only
+        failed = True  # nothing more for ``consume``; the result is not ok (see _quick_aux)
+        members = aux.members
+        doc_issues, found_by_doc = check_documents(aux.entity_ids, _wanted_spans(members), None, None)
+    issues += aux.issues + doc_issues
+    files_checked += aux.files_checked + len(doc_paths)
+    links_text = aux.links_text
 
     annotated = set(stems)
     seed_rule = RULES["seed-no-annotation"]
