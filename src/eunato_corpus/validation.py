@@ -3,13 +3,16 @@
 The order of work keeps memory bounded by the largest document, not the corpus:
 
 1. the seeds' manifest (``seeds/SHA256SUMS``);
-2. the entity registry and the links (small): their own rules, and the set of
-   span ids that links ask about, per document;
+2. what the documents need from the entity registry and the links (small):
+   the registry's ids and the span ids that links ask about, per document,
+   from a quick parse of each (:func:`_quick_aux`);
 3. the documents, streamed one at a time through :func:`check_document_file`
    (a top-level function taking a path and a small picklable context, so that
    it can run in worker processes); each returns its issues and the labels of
    the spans that links asked about, so link membership is checked without
-   holding every span of the corpus;
+   holding every span of the corpus. Meanwhile this process checks the
+   registry and the links in full; should that check read them otherwise
+   than the quick parse did, the documents are checked again;
 4. seeds without annotation files, and link members against what the documents
    held.
 
