@@ -215,8 +215,9 @@ def _plain_records(records: list[Any]) -> bool:
     if not kinds <= _PLAIN_TYPES | {list}:
         return False
     if list in kinds:
+        # Stops at the first item that is not plain (a document's first span).
         inner = itertools.chain.from_iterable(value for value in values if type(value) is list)
-        return set(map(type, inner)) <= _PLAIN_TYPES
+        return all(map(_PLAIN_TYPES.__contains__, map(type, inner)))
     return True
 
 

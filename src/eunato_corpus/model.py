@@ -342,11 +342,18 @@ class SpanColumns:
     link lookup read the same columns. ``columns["start"]`` raises KeyError
     when a span lacks the field, as ``span["start"]`` would."""
 
-    __slots__ = ("_made", "spans")
+    __slots__ = ("_int_offsets", "_made", "spans")
 
     def __init__(self, spans: list[dict[str, Any]]) -> None:
         self.spans = spans
         self._made: dict[str, list[Any]] = {}
+        self._int_offsets: bool | None = None
+
+    def int_offsets(self) -> bool:
+        """Whether every start and end is an int (asked once)."""
+        if self._int_offsets is None:
+            self._int_offsets = set(map(type, self["start"])) | set(map(type, self["end"])) <= {int}
+        return self._int_offsets
 
     def __getitem__(self, name: str) -> list[Any]:
         column = self._made.get(name)
@@ -364,11 +371,11 @@ def _int_offsets_in_order(spans: list[dict[str, Any]], columns: SpanColumns | No
     order: one C-level pass over the starts, and a Python step only per tie."""
     columns = columns if columns is not None else SpanColumns(spans)
     try:
-        starts, ends = columns["start"], columns["end"]
+        if not columns.int_offsets():
+            return None
     except (KeyError, TypeError):
         return None
-    if not set(map(type, starts)) | set(map(type, ends)) <= {int}:
-        return None
+    starts = columns["start"]
     if not all(map(operator.le, starts, islice(starts, 1, None))):
         return False
     ties = list(compress(range(len(starts)), map(operator.eq, starts, islice(starts, 1, None))))

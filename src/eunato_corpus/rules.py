@@ -421,7 +421,7 @@ def _spans_are_clean(doc: dict[str, Any], spans: list[dict[str, Any]], text: str
         return False
     # span-reversed, span-empty, offset-out-of-range, span-text-mismatch
     starts, ends = columns["start"], columns["end"]
-    if spans and (not set(map(type, starts)) | set(map(type, ends)) <= {int} or min(starts) < 0 or max(ends) > len(text)
+    if spans and (not columns.int_offsets() or min(starts) < 0 or max(ends) > len(text)
                   or not all(map(operator.lt, starts, ends))
                   or list(map(text.__getitem__, map(slice, starts, ends))) != surfaces):
         return False
