@@ -80,7 +80,7 @@ def test_a_guess_the_check_contradicts_is_checked_again(mini_corpus: Path, monke
         return real_check(jobs, shared)
 
     monkeypatch.setattr(validation, "check_chunk", recording)
-    monkeypatch.setattr(validation, "_quick_aux", lambda *paths: (frozenset(), []))
+    monkeypatch.setattr(validation, "_quick_aux", lambda *paths: validation._AuxGuess(frozenset(), [], None, None))
     result = validate(mini_corpus)
     assert result.ok and result.issues == ()
     assert calls == [frozenset(), frozenset({"nato", "ria_novosti"})]
@@ -91,7 +91,7 @@ def test_no_build_from_documents_checked_against_a_wrong_guess(mini_corpus: Path
     out = tmp_path / "hub"
     build(mini_corpus, out)
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    monkeypatch.setattr(validation, "_quick_aux", lambda *paths: (frozenset(), []))
+    monkeypatch.setattr(validation, "_quick_aux", lambda *paths: validation._AuxGuess(frozenset(), [], None, None))
     with pytest.raises(BuildError, match="internal error: the build received 0 of 1 documents"):
         build(mini_corpus, out)
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before

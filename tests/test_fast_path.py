@@ -299,7 +299,7 @@ def _detailed_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """Turn every fast path off: each file goes through the detailed path."""
     import eunato_corpus.validation as validate_module
 
-    monkeypatch.setattr(validate_module, "read_clean_file", lambda *args: None)
+    monkeypatch.setattr(validate_module, "read_clean_file", lambda *args, **kwargs: None)
     monkeypatch.setattr(rules, "document_is_clean", lambda *args: False)
     monkeypatch.setattr(SchemaSet, "is_valid", lambda *args: False)
 

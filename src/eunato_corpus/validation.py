@@ -214,7 +214,8 @@ def read_json_file(path: Path, display: str, kind: str, doc_id: str | None = Non
 # --- the fast path: a file with nothing to report at file or schema level --------
 
 
-def read_clean_file(path: Path, kind: str, schemas: SchemaSet, columns: list[SpanColumns] | None = None) -> tuple[Any, bytes] | None:
+def read_clean_file(path: Path, kind: str, schemas: SchemaSet, columns: list[SpanColumns] | None = None,
+                    read: tuple[bytes, Any] | None = None) -> tuple[Any, bytes] | None:
     """(data, bytes) of an annotation file about which neither :func:`read_json_file`
     nor :func:`eunato_corpus.schema.schema_issues` would report anything; None
     when it may have something to report (ask them).
@@ -227,13 +228,17 @@ def read_clean_file(path: Path, kind: str, schemas: SchemaSet, columns: list[Spa
 
     For a document, ``columns`` (a list, when given) receives the
     :class:`~eunato_corpus.model.SpanColumns` that the order check made, for
-    the rule screen to reuse.
+    the rule screen to reuse. ``read``: the file's bytes and their ``orjson``
+    parse, when the caller already has them.
     """
-    try:
-        raw = path.read_bytes()
-        data = orjson.loads(raw)
-    except (OSError, orjson.JSONDecodeError):
-        return None
+    if read is not None:
+        raw, data = read
+    else:
+        try:
+            raw = path.read_bytes()
+            data = orjson.loads(raw)
+        except (OSError, orjson.JSONDecodeError):
+            return None
     if not schemas.is_valid(data, kind):
         return None
     try:
@@ -446,9 +451,10 @@ def _check_manifest(paths: CorpusPaths, display: str, seeds: dict[str, tuple[boo
 # --- the registry and the links -------------------------------------------------------
 
 
-def _check_aux_file(path: Path, display: str, kind: str, release: bool, schema_dir: Path | None) -> tuple[ParsedFile, list[Issue]]:
+def _check_aux_file(path: Path, display: str, kind: str, release: bool, schema_dir: Path | None,
+                    read: tuple[bytes, Any] | None = None) -> tuple[ParsedFile, list[Issue]]:
     ctx = rules.FileContext(file=display, release=release)
-    clean = read_clean_file(path, kind, load_schemas(schema_dir))
+    clean = read_clean_file(path, kind, load_schemas(schema_dir), read=read)
     if clean is not None:
         data, raw = clean
         found = list(rules.check_registry(data, ctx) if kind == "entities" else rules.check_links(data, ctx))
@@ -492,26 +498,47 @@ class _AuxChecked:
     links_text: str | None
 
 
+@dataclass(frozen=True)
+class _AuxGuess:
+    """What a quick parse of the registry and the links says the documents
+    need, and each file's bytes and parse (None for a missing file), for the
+    full check to reuse."""
+
+    entity_ids: frozenset[str] | None
+    members: list[rules.MemberRef]
+    entities_read: tuple[bytes, Any] | None
+    links_read: tuple[bytes, Any] | None
+
+
 def _check_aux(entities_path: Path, links_path: Path, show: Callable[[Path], str], release: bool,
-               schema_dir: Path | None) -> _AuxChecked:
+               schema_dir: Path | None, guess: _AuxGuess | None = None) -> _AuxChecked:
+    """Check the registry and the links in full. With ``guess``, the files are
+    not read again, and where the check keeps the guess's own parse (a clean
+    file) what the guess derived from it is kept too."""
     issues: list[Issue] = []
     files_checked = 0
     entity_ids: frozenset[str] | None = None
     if entities_path.is_file():
-        parsed, found = _check_aux_file(entities_path, show(entities_path), "entities", release, schema_dir)
+        read = guess.entities_read if guess is not None else None
+        parsed, found = _check_aux_file(entities_path, show(entities_path), "entities", release, schema_dir, read)
         issues += _with_lines(found, parsed.text)
         files_checked += 1
-        entity_ids = _registry_ids(parsed.data) if parsed.parsed else None
+        if guess is not None and read is not None and parsed.data is read[1]:
+            entity_ids = guess.entity_ids
+        else:
+            entity_ids = _registry_ids(parsed.data) if parsed.parsed else None
     else:
         issues.append(_file_issue(show(entities_path), "file-missing", "the entity registry is missing"))
     members: list[rules.MemberRef] = []
     links_text: str | None = None
     if links_path.is_file():
-        parsed, found = _check_aux_file(links_path, show(links_path), "links", release, schema_dir)
+        read = guess.links_read if guess is not None else None
+        parsed, found = _check_aux_file(links_path, show(links_path), "links", release, schema_dir, read)
         issues += _with_lines(found, parsed.text)
         files_checked += 1
         if parsed.parsed:
-            members = list(rules.link_members(parsed.data))
+            kept = guess is not None and read is not None and parsed.data is read[1]
+            members = guess.members if guess is not None and kept else list(rules.link_members(parsed.data))
             links_text = parsed.text
     return _AuxChecked(issues, files_checked, entity_ids, members, links_text)
 
@@ -523,7 +550,7 @@ def _registry_ids(data: Any) -> frozenset[str] | None:
     return None
 
 
-def _quick_aux(entities_path: Path, links_path: Path) -> tuple[frozenset[str] | None, list[rules.MemberRef]] | None:
+def _quick_aux(entities_path: Path, links_path: Path) -> _AuxGuess | None:
     """What :func:`_check_aux` will find for the documents (entity ids, link
     members), from one ``orjson`` parse of each file; None when a file that
     exists cannot be parsed so (then nothing is guessed).
@@ -534,11 +561,15 @@ def _quick_aux(entities_path: Path, links_path: Path) -> tuple[frozenset[str] | 
     orjson), and each such file has an error of its own, so the result is not
     ``ok`` and no build is made from it."""
     try:
-        entities = orjson.loads(entities_path.read_bytes()) if entities_path.is_file() else None
-        links = orjson.loads(links_path.read_bytes()) if links_path.is_file() else None
+        entities_raw = entities_path.read_bytes() if entities_path.is_file() else None
+        links_raw = links_path.read_bytes() if links_path.is_file() else None
+        entities = orjson.loads(entities_raw) if entities_raw is not None else None
+        links = orjson.loads(links_raw) if links_raw is not None else None
     except (OSError, orjson.JSONDecodeError):
         return None
-    return _registry_ids(entities), (list(rules.link_members(links)) if links_path.is_file() else [])
+    return _AuxGuess(_registry_ids(entities), list(rules.link_members(links)) if links_raw is not None else [],
+                     (entities_raw, entities) if entities_raw is not None else None,
+                     (links_raw, links) if links_raw is not None else None)
 
 
 def _wanted_spans(members: Iterable[rules.MemberRef]) -> dict[str, set[str]]:
@@ -706,16 +737,18 @@ def validate_and_convert(
     entities_path, links_path = folder / ENTITIES_NAME, folder / LINKS_NAME
     checked: list[_AuxChecked] = []
 
+    guess = _quick_aux(entities_path, links_path)
+
     def check_aux() -> None:
         nonlocal failed
-        checked.append(_check_aux(entities_path, links_path, show, release, schemas_at))
+        checked.append(_check_aux(entities_path, links_path, show, release, schemas_at, guess))
         failed = failed or any(issue.severity is Severity.ERROR for issue in checked[0].issues)
 
-    guess = _quick_aux(entities_path, links_path)
     if guess is None:
         check_aux()
-        guess = checked[0].entity_ids, checked[0].members
-    entity_ids, members = guess
+        entity_ids, members = checked[0].entity_ids, checked[0].members
+    else:
+        entity_ids, members = guess.entity_ids, guess.members
     wanted = _wanted_spans(members)
 
     doc_paths = _document_paths(folder / DOCS_DIR)
@@ -724,10 +757,10 @@ def validate_and_convert(
     doc_symlinks = {name for name, (_, symlink) in _scan(folder / DOCS_DIR).items() if symlink}
     seed_symlinks = {name for name, (_, symlink) in seed_entries.items() if symlink}
 
-    def show_in(path: Path, folder_shown: str, symlinks: set[str]) -> str:
-        """show(path) for a file of a folder already shown, without resolving
-        each file (a symlinked file is still shown where it points)."""
-        return show(path) if path.name in symlinks else f"{folder_shown}/{path.name}"
+    def show_in(folder: Path, name: str, folder_shown: str, symlinks: set[str]) -> str:
+        """show(folder / name) for a file of a folder already shown, without
+        resolving each file (a symlinked file is still shown where it points)."""
+        return show(folder / name) if name in symlinks else f"{folder_shown}/{name}"
 
     workers = resolve_jobs(jobs)
 
@@ -735,8 +768,8 @@ def validate_and_convert(
                         on_start: Callable[[], None] | None) -> tuple[list[Issue], dict[str, dict[str, str]]]:
         nonlocal failed
         doc_jobs = (
-            DocJob(path=p, display=show_in(p, docs_shown, doc_symlinks), stem=stem, seed=seed_files.get(stem),
-                   seed_display=show_in(paths.seed(stem), seeds_shown, seed_symlinks),
+            DocJob(path=p, display=show_in(p.parent, p.name, docs_shown, doc_symlinks), stem=stem, seed=seed_files.get(stem),
+                   seed_display=show_in(paths.seeds, f"{stem}.txt", seeds_shown, seed_symlinks),
                    seed_digest=manifest.get(f"{stem}.txt") if manifest is not None else None,
                    wanted_spans=frozenset(wanted.get(stem, ())))
             for p, stem in zip(doc_paths, stems, strict=True)
