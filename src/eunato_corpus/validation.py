@@ -765,7 +765,8 @@ def validate_and_convert(
     workers = resolve_jobs(jobs)
 
     def check_documents(entity_ids: frozenset[str] | None, wanted: dict[str, set[str]], convert: ChunkConverter | None,
-                        on_start: Callable[[], None] | None) -> tuple[list[Issue], dict[str, dict[str, str]]]:
+                        on_start: Callable[[], None] | None,
+                        report: Progress | None) -> tuple[list[Issue], dict[str, dict[str, str]]]:
         nonlocal failed
         doc_jobs = (
             DocJob(path=p, display=show_in(p.parent, p.name, docs_shown, doc_symlinks), stem=stem, seed=seed_files.get(stem),
@@ -787,18 +788,18 @@ def validate_and_convert(
                 done += 1
                 if stem in wanted:
                     found_by_doc[stem] = outcome.found
-                if progress is not None:
-                    progress(done, len(doc_paths))
+                if report is not None:
+                    report(done, len(doc_paths))
             if consume is not None and chunk.converted is not None and not failed:
                 consume(chunk.converted)
         return doc_issues, found_by_doc
 
-    doc_issues, found_by_doc = check_documents(entity_ids, wanted, convert, None if checked else check_aux)
+    doc_issues, found_by_doc = check_documents(entity_ids, wanted, convert, None if checked else check_aux, progress)
     aux = checked[0]
     if (aux.entity_ids, aux.members) != (entity_ids, members):  # the guess was wrong: check again, report only
         failed = True  # nothing more for ``consume``; the result is not ok (see _quick_aux)
         members = aux.members
-        doc_issues, found_by_doc = check_documents(aux.entity_ids, _wanted_spans(members), None, None)
+        doc_issues, found_by_doc = check_documents(aux.entity_ids, _wanted_spans(members), None, None, None)
     issues += aux.issues + doc_issues
     files_checked += aux.files_checked + len(doc_paths)
     links_text = aux.links_text
