@@ -22,14 +22,53 @@ from huggingface_hub import DatasetCardData
 
 from eunato_corpus import export
 from eunato_corpus.export import CONFIGS, arrow_schema, features, features_dict, front_matter
+from eunato_corpus.model import (
+    CLUSTER_FIELDS,
+    DOCUMENT_FIELDS,
+    ENTITY_FIELDS,
+    LINK_FIELD_NAMES,
+    MEMBER_FIELDS,
+    OFFSET_FIELDS,
+    SPAN_FIELDS,
+)
 from eunato_corpus.stats import CorpusCounts
 
 # --- the Parquet schema and its features metadata ------------------------------------
 
 
+def _feature(dtype: str) -> object:
+    """The ``datasets`` feature type of a model dtype, built with ``datasets``
+    itself: the reference the package's dicts are compared with."""
+    if dtype == "string_list":
+        return datasets.List(datasets.Value("string"))
+    if dtype == "offsets":
+        return datasets.List({name: datasets.Value("int64") for name in OFFSET_FIELDS})
+    return datasets.Value(dtype)
+
+
+def reference_features() -> dict[str, datasets.Features]:
+    span_struct = {f.name: _feature(f.dtype) for f in SPAN_FIELDS}
+    links = {f.name: f for f in (*CLUSTER_FIELDS, *MEMBER_FIELDS)}
+    return {
+        "documents": datasets.Features({f.name: datasets.List(span_struct) if f.name == "spans" else _feature(f.dtype)
+                                        for f in DOCUMENT_FIELDS}),
+        "spans": datasets.Features({"doc_id": datasets.Value("string"), **span_struct}),
+        "entities": datasets.Features({f.name: _feature(f.dtype) for f in ENTITY_FIELDS}),
+        "links": datasets.Features({name: _feature(links[name].dtype) for name in LINK_FIELD_NAMES}),
+    }
+
+
+REFERENCE = reference_features()
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_features_are_the_reference(config: str) -> None:
+    assert features()[config] == REFERENCE[config]
+
+
 @pytest.mark.parametrize("config", CONFIGS)
 def test_features_dict_is_what_datasets_serializes(config: str) -> None:
-    reference = features()[config].to_dict()
+    reference = REFERENCE[config].to_dict()
     ours = features_dict(config)
     assert ours == reference
     # Key order matters too: it is part of the bytes written.
@@ -38,7 +77,7 @@ def test_features_dict_is_what_datasets_serializes(config: str) -> None:
 
 @pytest.mark.parametrize("config", CONFIGS)
 def test_arrow_schema_is_the_one_datasets_gives(config: str) -> None:
-    reference = features()[config].arrow_schema
+    reference = REFERENCE[config].arrow_schema
     ours = arrow_schema(config)
     assert ours.equals(reference, check_metadata=True)
     assert ours.metadata == reference.metadata
@@ -48,7 +87,7 @@ def test_arrow_schema_is_the_one_datasets_gives(config: str) -> None:
 def test_features_dict_is_a_new_dict_each_time() -> None:
     first = features_dict("documents")
     first["spans"]["feature"].clear()
-    assert features_dict("documents") == features()["documents"].to_dict()
+    assert features_dict("documents") == REFERENCE["documents"].to_dict()
 
 
 def test_unknown_config_is_refused() -> None:
@@ -79,7 +118,7 @@ def reference_front_matter(stats: CorpusCounts, configs: Sequence[str] = CONFIGS
         configs=config_entries,
     )
     infos = datasets.info.DatasetInfosDict(
-        {config: datasets.DatasetInfo(config_name=config, features=features()[config]) for config in configs}
+        {config: datasets.DatasetInfo(config_name=config, features=REFERENCE[config]) for config in configs}
     )
     infos.to_dataset_card_data(card_data)
     return f"---\n{card_data.to_yaml()}\n---\n"

@@ -101,7 +101,8 @@ PARQUET_OPTIONS: dict[str, Any] = {
 # The build never imports ``datasets`` (it takes over a second): the features
 # are written as the plain dicts that ``datasets.Features.to_dict()`` gives, and
 # the Arrow schema is built from the same field lists. ``tests/test_export_metadata.py``
-# checks both against ``datasets``. :func:`features` imports it, for users.
+# checks both against features built with ``datasets`` itself. :func:`features`
+# reads the same dicts into ``datasets.Features``, for users.
 
 _LINK_FIELD_TYPES = {f.name: f for f in (*CLUSTER_FIELDS, *MEMBER_FIELDS)}
 
@@ -213,41 +214,13 @@ def dataset_info(configs: Sequence[str]) -> dict[str, Any] | list[dict[str, Any]
     return [entries[config] for config in sorted(entries)]
 
 
-# ``datasets.Features`` objects, for users of the library; not used by the build.
-
-
-def feature_of(dtype: str) -> Any:
-    """The ``datasets`` feature type of a :data:`eunato_corpus.model.DType`."""
-    import datasets
-
-    if dtype == "string_list":
-        return datasets.List(datasets.Value("string"))
-    if dtype == "offsets":
-        return datasets.List({name: datasets.Value("int64") for name in OFFSET_FIELDS})
-    if dtype in ("string", "int64", "bool"):
-        return datasets.Value(dtype)
-    raise ValueError(f"no feature type for dtype {dtype!r}")
-
-
-def _features(fields: Iterable[Field]) -> dict[str, Any]:
-    return {f.name: feature_of(f.dtype) for f in fields}
-
-
 @functools.cache
 def features() -> dict[str, datasets.Features]:
-    """The ``datasets.Features`` of each config (also :data:`FEATURES`); imports
-    ``datasets``."""
+    """The ``datasets.Features`` of each config (also :data:`FEATURES`), read
+    from :func:`features_dict`; imports ``datasets``, which the build does not."""
     import datasets
 
-    span_struct = _features(SPAN_FIELDS)
-    # The documents config nests its spans; every other field maps by dtype.
-    nested = {"spans": datasets.List(span_struct)}
-    return {
-        "documents": datasets.Features({f.name: nested.get(f.name) or feature_of(f.dtype) for f in DOCUMENT_FIELDS}),
-        "spans": datasets.Features({"doc_id": datasets.Value("string"), **span_struct}),
-        "entities": datasets.Features(_features(ENTITY_FIELDS)),
-        "links": datasets.Features(_features(_LINK_FIELD_TYPES[name] for name in LINK_FIELD_NAMES)),
-    }
+    return {config: datasets.Features.from_dict(features_dict(config)) for config in CONFIGS}
 
 
 def __getattr__(name: str) -> Any:
