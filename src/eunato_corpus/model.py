@@ -349,6 +349,11 @@ class SpanColumns:
         self._made: dict[str, list[Any]] = {}
         self._int_offsets: bool | None = None
 
+    @classmethod
+    def of(cls, spans: list[dict[str, Any]], columns: SpanColumns | None = None) -> SpanColumns:
+        """``columns`` when they are these very spans' columns, else new ones."""
+        return columns if columns is not None and columns.spans is spans else cls(spans)
+
     def int_offsets(self) -> bool:
         """Whether every start and end is an int (asked once)."""
         if self._int_offsets is None:
@@ -369,7 +374,7 @@ def _int_offsets_in_order(spans: list[dict[str, Any]], columns: SpanColumns | No
     With int offsets the key starts with ``start``, so the spans are in order
     when the starts never decrease and each pair with equal starts is in
     order: one C-level pass over the starts, and a Python step only per tie."""
-    columns = columns if columns is not None else SpanColumns(spans)
+    columns = SpanColumns.of(spans, columns)
     try:
         if not columns.int_offsets():
             return None

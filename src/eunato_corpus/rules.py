@@ -395,7 +395,7 @@ def document_is_clean(doc: Any, text: str | None, ctx: DocContext, columns: Span
         if next(rule(doc, text, ctx), None) is not None:
             return False
     try:
-        columns = columns if columns is not None and columns.spans is spans else SpanColumns(spans)
+        columns = SpanColumns.of(spans, columns)
         return _spans_are_clean(doc, spans, text, ctx.entity_ids, columns)
     except (KeyError, TypeError, AttributeError, IndexError, ValueError):
         return False
@@ -626,7 +626,7 @@ def requested_labels(doc: Any, wanted: frozenset[str], columns: SpanColumns | No
     spans = doc.get("spans") if isinstance(doc, dict) else None
     if isinstance(spans, list):
         try:
-            columns = columns if columns is not None and columns.spans is spans else SpanColumns(spans)
+            columns = SpanColumns.of(spans, columns)
             ids, labels = columns["span_id"], columns["label"]
         except (KeyError, TypeError):
             ids = labels = []
