@@ -148,6 +148,11 @@ def _key_order(keys_in_file_order: tuple[str, ...]) -> tuple[str, ...]:
     return tuple([k for k in order if k in keys] + sorted(keys - set(order)))
 
 
+def canonical_key_order(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """The order in which the canonical form writes an object with these keys."""
+    return _key_order(tuple(keys))
+
+
 def _scalar_list(value: list[Any]) -> bool:
     return all(not isinstance(x, (dict, list)) for x in value)
 

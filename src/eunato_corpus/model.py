@@ -342,11 +342,12 @@ class SpanColumns:
     link lookup read the same columns. ``columns["start"]`` raises KeyError
     when a span lacks the field, as ``span["start"]`` would."""
 
-    __slots__ = ("_int_offsets", "_made", "spans")
+    __slots__ = ("_groups", "_int_offsets", "_made", "spans")
 
     def __init__(self, spans: list[dict[str, Any]]) -> None:
         self.spans = spans
         self._made: dict[str, list[Any]] = {}
+        self._groups: dict[Any, list[dict[str, Any]]] = {}
         self._int_offsets: bool | None = None
 
     @classmethod
@@ -365,6 +366,13 @@ class SpanColumns:
         if column is None:
             column = self._made[name] = list(map(operator.itemgetter(name), self.spans))
         return column
+
+    def of_label(self, label: str) -> list[dict[str, Any]]:
+        """The span records whose label is ``label``, in order (made once)."""
+        group = self._groups.get(label)
+        if group is None:
+            group = self._groups[label] = list(compress(self.spans, map(operator.eq, self["label"], repeat(label))))
+        return group
 
 
 def _int_offsets_in_order(spans: list[dict[str, Any]], columns: SpanColumns | None = None) -> bool | None:

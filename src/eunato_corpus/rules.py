@@ -401,10 +401,6 @@ def document_is_clean(doc: Any, text: str | None, ctx: DocContext, columns: Span
         return False
 
 
-def _of_label(spans: list[dict[str, Any]], labels: list[Any], label: str) -> list[dict[str, Any]]:
-    return list(compress(spans, map(operator.eq, labels, repeat(label))))
-
-
 # A value no span field holds: what a dict lookup gives for a missing key.
 _ABSENT = object()
 
@@ -426,7 +422,7 @@ def _spans_are_clean(doc: dict[str, Any], spans: list[dict[str, Any]], text: str
                   or not all(map(operator.lt, starts, ends))
                   or list(map(text.__getitem__, map(slice, starts, ends))) != surfaces):
         return False
-    speakers, quotes, claims, dates = (_of_label(spans, labels, label) for label in ("speaker", "quote", "claim", "date"))
+    speakers, quotes, claims, dates = map(columns.of_label, ("speaker", "quote", "claim", "date"))
     # dangling-*, *-not-*, speaker-mismatch: a quote's speaker span is a speaker
     # span naming the quote's speaker; its cue is a cue span.
     speaker_entity = dict(zip(map(_SPAN_ID, speakers), map(_ENTITY, speakers), strict=True))

@@ -40,6 +40,7 @@ from referencing.jsonschema import DRAFT202012
 
 from .issues import RULES, Issue
 from .model import LABEL_FIELDS, SPAN_COMMON_FIELDS, SPAN_FIELD_NAMES
+from .typed import TypedDocuments, document_types
 
 KINDS = ("document", "entities", "links")
 
@@ -72,6 +73,9 @@ class SchemaSet:
     # True for the package's own schemas (no ``schema_dir`` given): what they
     # accept is known well enough for the fast path to skip some scans.
     builtin: bool = False
+    # The document schema as msgspec types (see :mod:`eunato_corpus.typed`), for
+    # the package's own schemas when the translation understands them.
+    typed: TypedDocuments | None = None
 
     def is_valid(self, data: Any, kind: str) -> bool:
         """True when the compiled validator accepts ``data``; False when it rejects
@@ -132,7 +136,13 @@ def load_schemas(schema_dir: Path | None = None) -> SchemaSet:
             continue
         validators[kind] = Draft202012Validator(contents[kind], registry=registry)
     fast = _compile_fast(contents, [(uri, resource.contents) for uri, resource in resources])
-    return SchemaSet(validators=validators, problems=tuple(problems), fast=fast, builtin=schema_dir is None)
+    typed = None
+    if schema_dir is None and not problems and "document" in contents:
+        branches = label_branches(contents["document"])
+        by_id = {str(schema.get("$id")): schema for schema in contents.values()}
+        if branches is not None:
+            typed = document_types(by_id, str(contents["document"].get("$id")), branches)
+    return SchemaSet(validators=validators, problems=tuple(problems), fast=fast, builtin=schema_dir is None, typed=typed)
 
 
 def _refuse_retrieval(uri: str) -> Any:
