@@ -291,6 +291,21 @@ def test_an_invalid_corpus_is_refused_and_the_previous_build_kept(corpus: Path, 
     assert snapshot(out) == before
 
 
+def test_a_registry_that_cannot_be_converted_is_refused_with_its_issue(corpus: Path, tmp_path: Path,
+                                                                        edit_json: Any) -> None:
+    # The registry's rows are made while documents are still being checked,
+    # before its own check has answered: an entity without a name must end in
+    # the refusal that names the problem, not in a traceback or a build.
+    def drop_name(data: dict[str, Any]) -> None:
+        del data["entities"][0]["name"]
+
+    edit_json(corpus / "annotations" / "entities.json", drop_name)
+    with pytest.raises(BuildError) as error:
+        build(corpus, tmp_path / "hub")
+    assert any("schema-required" in reason for reason in error.value.reasons)
+    assert not (tmp_path / "hub").exists()
+
+
 def test_release_refuses_drafts(corpus: Path, tmp_path: Path, edit_json: Any) -> None:
     def draft(data: dict[str, Any]) -> None:
         data["spans"][0]["status"] = "draft"

@@ -69,7 +69,7 @@ from .model import (
     Field,
 )
 from .stats import CorpusCounts
-from .validation import Progress, ValidationResult, _document_paths, validate, validate_and_convert
+from .validation import Progress, ValidationResult, _document_paths, no_cycle_collection, validate, validate_and_convert
 
 if TYPE_CHECKING:
     import datasets
@@ -502,6 +502,16 @@ def _read_json(path: Path) -> Any:
     return orjson.loads(path.read_bytes())
 
 
+@dataclass(frozen=True)
+class _Auxiliary:
+    """The registry and the links as parsed, and their configs' rows."""
+
+    registry: Any
+    links: Any
+    entities: pa.RecordBatch
+    clusters: pa.RecordBatch
+
+
 def write_hub(root: str | Path, folder: Path, *, release: bool = False, jobs: int = 1,
               shard_rows: int = DEFAULT_SHARD_ROWS, row_group_rows: int = DEFAULT_ROW_GROUP_ROWS,
               progress: Progress | None = None) -> tuple[ValidationResult, BuildResult | None]:
@@ -528,22 +538,39 @@ def write_hub(root: str | Path, folder: Path, *, release: bool = False, jobs: in
     counts = CorpusCounts()
     annotations = load_corpus(root).annotations
 
+    def registry_and_links() -> _Auxiliary:
+        # The two files parsed again (the checks kept no data) and turned into
+        # their configs' rows.
+        with no_cycle_collection():
+            registry = _read_json(annotations / ENTITIES_NAME)
+            entities = [Entity.from_record(record) for record in registry["entities"]]
+            links_path = annotations / LINKS_NAME
+            links = _read_json(links_path) if links_path.exists() else {"clusters": []}
+            clusters = [Cluster.from_record(record) for record in links["clusters"]]
+            return _Auxiliary(registry, links, columns_batch(entity_columns(entities), arrow_schema("entities")),
+                              columns_batch(link_columns(clusters), arrow_schema("links")))
+
+    prepared: list[_Auxiliary] = []
+
+    def prepare_registry_and_links() -> None:
+        # Made while the workers check documents, so that the build does not
+        # end with it; written only once the checks have found no error. The
+        # files are checked while the first documents are, so they may not be
+        # valid yet: anything unexpected leaves the work to the end.
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError, AttributeError):
+            prepared.append(registry_and_links())
+
     def write_registry_and_links() -> None:
-        # Two small files, parsed again here (the checks kept no data), once
-        # the checks have found no error: they are checked while the first
-        # documents are, so they may not be valid when documents arrive.
-        registry = _read_json(annotations / ENTITIES_NAME)
-        counts.add_registry(registry)
-        entities = [Entity.from_record(record) for record in registry["entities"]]
-        writer("entities").add_rows(columns_batch(entity_columns(entities), arrow_schema("entities")))
-        links_path = annotations / LINKS_NAME
-        links = _read_json(links_path) if links_path.exists() else {"clusters": []}
-        counts.add_links(links)
-        clusters = [Cluster.from_record(record) for record in links["clusters"]]
-        writer("links").add_rows(columns_batch(link_columns(clusters), arrow_schema("links")))
+        auxiliary = prepared[0] if prepared else registry_and_links()
+        counts.add_registry(auxiliary.registry)
+        writer("entities").add_rows(auxiliary.entities)
+        counts.add_links(auxiliary.links)
+        writer("links").add_rows(auxiliary.clusters)
 
     def write_documents(chunk: ConvertedChunk) -> None:
         # Called only while no error has been found.
+        if counts.documents == 0:
+            prepare_registry_and_links()
         batch = chunk.record_batch(arrow_schema("documents"))
         for document in chunk.counts:
             counts.add(document)

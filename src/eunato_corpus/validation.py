@@ -620,7 +620,7 @@ class ChunkOutcome:
 
 
 @contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
+def no_cycle_collection() -> Iterator[None]:
     """Pause Python's cycle collector for a chunk. A parsed document is a tree
     (no reference cycles), freed by reference counting the moment it is done
     with; the collector would only walk its many young records again and
@@ -637,7 +637,7 @@ def _no_cycle_collection() -> Iterator[None]:
 def check_chunk(jobs: list[DocJob], shared: SharedContext) -> ChunkOutcome:
     """Check a chunk of documents and, when the context has a converter and no
     document of the chunk has an error, convert them all in one call."""
-    with _no_cycle_collection():
+    with no_cycle_collection():
         checked = [_check_document(job, shared) for job in jobs]
         outcomes = [outcome for outcome, _ in checked]
         documents = [document for _, document in checked if document is not None]
