@@ -343,3 +343,11 @@ def test_issue_records_serialise(mini_corpus: Path, edit_json: Edit) -> None:
     edit_json(doc_path(mini_corpus), set_span(6, text="sad"))
     records = [json.loads(json.dumps(asdict(i))) for i in validate(mini_corpus).issues]
     assert records[-1]["severity"] in ("error", "warning") and any(r["rule"] == "span-text-mismatch" for r in records)
+
+
+@pytest.mark.parametrize("label", [["quote"], {"name": "quote"}])
+def test_a_label_that_is_a_list_or_object_is_reported_not_a_traceback(mini_corpus: Path, edit_json: Edit,
+                                                                      label: Any) -> None:
+    # Sorting spans for the canonical form once hashed the label.
+    edit_json(doc_path(mini_corpus), set_span(0, label=label))
+    assert ("schema-enum", "/spans/0/label") in found(mini_corpus)

@@ -22,7 +22,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .model import DOCUMENT_FIELDS, OFFSET_FIELDS, SPAN_FIELDS, sort_spans
+from .model import DOCUMENT_FIELDS, OFFSET_FIELDS, SPAN_FIELDS, SpanColumns, sort_spans
 from .stats import DocumentCounts, count_document
 from .validation import CheckedDocument
 
@@ -75,6 +75,15 @@ def _derived_values(document: CheckedDocument) -> dict[str, Any]:
     }
 
 
+def _span_columns(document: CheckedDocument) -> SpanColumns:
+    """The columns of a document's spans in canonical order: those the checks
+    made when the file was canonical, else new ones over the sorted spans."""
+    if document.canonical and document.columns is not None and document.columns.spans is document.data.get("spans"):
+        return document.columns
+    spans = document.data["spans"] if document.canonical else sort_spans(list(document.data.get("spans") or ()))
+    return SpanColumns(spans)
+
+
 @dataclass(frozen=True)
 class DocumentConverter:
     """Turns the checked documents of a chunk into a :class:`ConvertedChunk`.
@@ -87,16 +96,19 @@ class DocumentConverter:
     schema: pa.Schema
 
     def __call__(self, documents: list[CheckedDocument]) -> ConvertedChunk:
-        spans = [document.data["spans"] if document.canonical else sort_spans(list(document.data.get("spans") or ()))
-                 for document in documents]
+        columns = [_span_columns(document) for document in documents]
         derived = [_derived_values(document) for document in documents]
         arrays = []
         for column in self.schema:
             if column.name == "spans":
-                offsets = pa.array([0, *accumulate(map(len, spans))], pa.int32())
-                # Parsed span records to structs in C++; a field a record lacks
-                # (its label does not carry it) is null.
-                values = pa.array(list(chain.from_iterable(spans)), type=column.type.value_type)
+                offsets = pa.array([0, *accumulate(len(c.spans) for c in columns)], pa.int32())
+                # One Arrow array per span field, from the chunk's columns; a
+                # field a span lacks (its label does not carry it) is null.
+                struct = column.type.value_type
+                values = pa.StructArray.from_arrays(
+                    [pa.array(list(chain.from_iterable(c.filled(field.name) for c in columns)), type=field.type)
+                     for field in struct],
+                    fields=list(struct))
                 arrays.append(pa.ListArray.from_arrays(offsets, values, type=column.type))
             else:
                 arrays.append(pa.array([extra[column.name] if column.name in extra else document.data.get(column.name)

@@ -12,6 +12,7 @@ decoded as UTF-8, half-open ``[start, end)``.
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import compress, islice, repeat
 from typing import Any, Literal
@@ -326,29 +327,50 @@ def span_sort_key(record: dict[str, Any]) -> tuple[Any, ...]:
     return (
         as_int(record.get("start")),
         as_int(record.get("end")),
-        LABEL_ORDER.get(record.get("label"), len(LABELS)),  # type: ignore[arg-type]
+        label_order(record.get("label")),
         str(record.get("span_id")),
     )
 
 
-_END = operator.itemgetter("end")
-_GET_LABEL = operator.methodcaller("get", "label")
-_GET_SPAN_ID = operator.methodcaller("get", "span_id")
+def label_order(label: Any) -> int:
+    """A label's place in :data:`LABELS`; after them for anything else (a
+    malformed record's label may be a list, which a dict lookup cannot take)."""
+    return LABEL_ORDER.get(label, len(LABELS)) if isinstance(label, str) else len(LABELS)
+
+
 
 
 class SpanColumns:
     """The values of one field across a document's span records, each list
     made once, when first asked for: the order check, the rule screen and the
     link lookup read the same columns. ``columns["start"]`` raises KeyError
-    when a span lacks the field, as ``span["start"]`` would."""
+    when a span lacks the field, as ``span["start"]`` would.
 
-    __slots__ = ("_groups", "_int_offsets", "_made", "spans")
+    The records are dicts (parsed JSON), or, from :meth:`of_records`, typed
+    records whose fields are attributes and whose absent fields hold an
+    ``absent`` marker (the typed fast path's spans)."""
 
-    def __init__(self, spans: list[dict[str, Any]]) -> None:
+    __slots__ = ("_absent", "_getter", "_groups", "_int_offsets", "_made", "spans")
+
+    def __init__(self, spans: list[Any]) -> None:
         self.spans = spans
         self._made: dict[str, list[Any]] = {}
-        self._groups: dict[Any, list[dict[str, Any]]] = {}
+        self._groups: dict[Any, list[Any]] = {}
         self._int_offsets: bool | None = None
+        self._getter: Callable[[str], Callable[[Any], Any]] = operator.itemgetter
+        self._absent: Any = None
+
+    @classmethod
+    def of_records(cls, spans: list[Any], absent: Any) -> SpanColumns:
+        """Columns of typed span records (fields read as attributes)."""
+        columns = cls(spans)
+        columns._getter, columns._absent = operator.attrgetter, absent
+        return columns
+
+    @property
+    def typed(self) -> bool:
+        """Whether the records are typed records rather than dicts."""
+        return self._getter is operator.attrgetter
 
     @classmethod
     def of(cls, spans: list[dict[str, Any]], columns: SpanColumns | None = None) -> SpanColumns:
@@ -364,15 +386,32 @@ class SpanColumns:
     def __getitem__(self, name: str) -> list[Any]:
         column = self._made.get(name)
         if column is None:
-            column = self._made[name] = list(map(operator.itemgetter(name), self.spans))
+            column = list(map(self._getter(name), self.spans))
+            if self.typed and self._absent in column:
+                raise KeyError(name)
+            self._made[name] = column
         return column
 
-    def of_label(self, label: str) -> list[dict[str, Any]]:
+    def of_label(self, label: str) -> list[Any]:
         """The span records whose label is ``label``, in order (made once)."""
         group = self._groups.get(label)
         if group is None:
             group = self._groups[label] = list(compress(self.spans, map(operator.eq, self["label"], repeat(label))))
         return group
+
+    def values(self, label: str, name: str) -> list[Any]:
+        """``name`` of each span labelled ``label`` (KeyError when one lacks it)."""
+        column = list(map(self._getter(name), self.of_label(label)))
+        if self.typed and self._absent in column:
+            raise KeyError(name)
+        return column
+
+    def filled(self, name: str) -> list[Any]:
+        """``name`` of every span, None where a span lacks the field."""
+        if not self.typed:
+            return list(map(dict.get, self.spans, repeat(name)))
+        column = list(map(operator.attrgetter(name), self.spans))
+        return list(map({self._absent: None}.get, column, column)) if self._absent in column else column
 
 
 def _int_offsets_in_order(spans: list[dict[str, Any]], columns: SpanColumns | None = None) -> bool | None:
@@ -395,15 +434,15 @@ def _int_offsets_in_order(spans: list[dict[str, Any]], columns: SpanColumns | No
     if not ties:
         return True
     # The rest of the key, (end, label order, str(span_id)), for each tied pair.
-    firsts = list(map(spans.__getitem__, ties))
-    seconds = list(map(spans.__getitem__, map((1).__add__, ties)))
-    return all(map(tuple.__le__, _key_rest(firsts), _key_rest(seconds)))
+    try:
+        ends, labels, ids = columns["end"], columns["label"], columns["span_id"]
+    except KeyError:  # a span without a label or id: the whole key decides
+        return None
 
+    def rest(index: int) -> tuple[Any, ...]:
+        return ends[index], label_order(labels[index]), str(ids[index])
 
-def _key_rest(spans: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
-    """:func:`span_sort_key` without its start, for spans whose end is an int."""
-    orders = map(LABEL_ORDER.get, map(_GET_LABEL, spans), repeat(len(LABELS)))
-    return list(zip(map(_END, spans), orders, map(str, map(_GET_SPAN_ID, spans)), strict=True))
+    return all(rest(index) <= rest(index + 1) for index in ties)
 
 
 def spans_in_canonical_order(spans: list[dict[str, Any]]) -> bool:

@@ -367,9 +367,6 @@ def check_document(doc: Any, text: str | None, ctx: DocContext) -> Iterator[Issu
 
 # --- the fast path: is there anything to report at all? ---------------------------
 
-# One getter per span field the screen reads: _ENTITY(span) is span["entity"].
-(_SPAN_ID, _LABEL, _ENTITY, _SPEAKER, _SPEAKER_SPAN, _CUE, _CLAIMANT, _TIMEX_TYPE, _VALUE) = map(
-    operator.itemgetter, ("span_id", "label", "entity", "speaker", "speaker_span", "cue", "claimant", "timex_type", "value"))
 _LABELS = frozenset(LABEL_FIELDS)
 _DOCUMENT_LEVEL_RULES: tuple[DocRule, ...] = (check_doc_id, check_dates, check_body)
 
@@ -389,7 +386,10 @@ def document_is_clean(doc: Any, text: str | None, ctx: DocContext, columns: Span
     if not isinstance(doc, dict) or text is None:
         return False
     spans = doc.get("spans")
-    if not isinstance(spans, list) or not set(map(type, spans)) <= {dict}:
+    if not isinstance(spans, list):
+        return False
+    # Span records are dicts, or typed records that come with their columns.
+    if not (columns is not None and columns.spans is spans and columns.typed) and not set(map(type, spans)) <= {dict}:
         return False
     for rule in _DOCUMENT_LEVEL_RULES:
         if next(rule(doc, text, ctx), None) is not None:
@@ -405,7 +405,7 @@ def document_is_clean(doc: Any, text: str | None, ctx: DocContext, columns: Span
 _ABSENT = object()
 
 
-def _spans_are_clean(doc: dict[str, Any], spans: list[dict[str, Any]], text: str, entity_ids: frozenset[str] | None,
+def _spans_are_clean(doc: dict[str, Any], spans: list[Any], text: str, entity_ids: frozenset[str] | None,
                      columns: SpanColumns) -> bool:
     # Each question is asked of whole columns (map, compress, set, slicing),
     # so a document costs a few C-level passes, not a Python step per span.
@@ -422,29 +422,29 @@ def _spans_are_clean(doc: dict[str, Any], spans: list[dict[str, Any]], text: str
                   or not all(map(operator.lt, starts, ends))
                   or list(map(text.__getitem__, map(slice, starts, ends))) != surfaces):
         return False
-    speakers, quotes, claims, dates = map(columns.of_label, ("speaker", "quote", "claim", "date"))
     # dangling-*, *-not-*, speaker-mismatch: a quote's speaker span is a speaker
     # span naming the quote's speaker; its cue is a cue span.
-    speaker_entity = dict(zip(map(_SPAN_ID, speakers), map(_ENTITY, speakers), strict=True))
-    quote_speakers = list(map(_SPEAKER, quotes))
-    speaker_spans = list(map(_SPEAKER_SPAN, quotes))
+    speaker_names = columns.values("speaker", "entity")
+    speaker_entity = dict(zip(columns.values("speaker", "span_id"), speaker_names, strict=True))
+    quote_speakers = columns.values("quote", "speaker")
+    speaker_spans = columns.values("quote", "speaker_span")
     linked = list(map(operator.is_not, speaker_spans, repeat(None)))
     if not all(map(operator.eq, map(speaker_entity.get, compress(speaker_spans, linked), repeat(_ABSENT)),
                    compress(quote_speakers, linked))):
         return False
     cue_ids = set(compress(ids, map(operator.eq, labels, repeat("cue"))))
-    if not set(map(_CUE, quotes)) - {None} <= cue_ids:
+    if not set(columns.values("quote", "cue")) - {None} <= cue_ids:
         return False
     # timex-value-invalid, each distinct (type, value) checked once
-    for timex_type, value in set(zip(map(_TIMEX_TYPE, dates), map(_VALUE, dates), strict=True)):
+    for timex_type, value in set(zip(columns.values("date", "timex_type"), columns.values("date", "value"), strict=True)):
         if type(value) is not str or not _timex_value_ok(timex_type, value):
             return False
     if entity_ids is None:
         return True
     named = {doc.get("outlet_entity"), doc.get("speaker")} - {None}  # unknown-entity
-    named.update(map(_ENTITY, speakers))
+    named.update(speaker_names)
     named.update(quote_speakers)
-    named.update(map(_CLAIMANT, claims))
+    named.update(columns.values("claim", "claimant"))
     return named <= entity_ids
 
 

@@ -104,10 +104,33 @@ def _label_statuses(spans: list[dict[str, Any]], by_label: Counter[str],
                        strict=True))
 
 
+def _count_typed(doc_id: str, document: dict[str, Any], characters: int, columns: SpanColumns) -> DocumentCounts:
+    """:func:`count_document` for spans that the typed fast path read: every
+    field is there and of its type, so the columns are counted as they are."""
+    by_label = Counter(columns["label"])
+    statuses = set(columns["status"])
+    if len(statuses) == 1:  # the usual case: every span has the same status
+        (status,) = statuses
+        by_label_status = Counter({(label, status): count for label, count in by_label.items()})
+    else:
+        by_label_status = Counter(zip(columns["label"], columns["status"], strict=True))
+    return DocumentCounts(
+        doc_id=doc_id,
+        language=str(document.get("language")),
+        characters=characters,
+        by_label=by_label,
+        by_label_status=by_label_status,
+        quote_kinds=Counter(columns.values("quote", "kind")),
+        timex_types=Counter(columns.values("date", "timex_type")),
+    )
+
+
 def count_document(doc_id: str, document: Any, characters: int = 0, columns: SpanColumns | None = None) -> DocumentCounts:
     """Count one parsed document's spans. ``characters``: the length of its
     text, when the caller read it. ``columns``: the spans' columns, if the
     checks already made them."""
+    if columns is not None and columns.typed and isinstance(document, dict) and columns.spans is document.get("spans"):
+        return _count_typed(doc_id, document, characters, columns)
     spans = span_records(document)
     labels = _column(spans, "label", columns)  # raw values: only the text "quote" equals "quote"
     try:

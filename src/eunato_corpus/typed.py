@@ -46,7 +46,7 @@ from .model import (
     int_offsets_in_canonical_order,
 )
 
-__all__ = ["TypedDocuments", "document_types"]
+__all__ = ["TypedDocuments", "as_json", "document_types"]
 
 # Keywords that only document a schema.
 _NOTES = frozenset({"description", "title", "$comment"})
@@ -283,11 +283,18 @@ def _document_types(schemas: Mapping[str, Any], document_id: str, branches_schem
 
 _ENCODER = msgspec.json.Encoder()
 _RECORD_BREAK = b"}, {"
-# Each label's number of fields, and the getter that raises KeyError when one of
-# its own fields is missing.
-_FIELD_COUNT = {label: len(SPAN_COMMON_FIELDS) + len(LABEL_FIELDS[label]) for label in LABELS}
-_OWN_FIELDS: dict[str, Callable[[Any], Any]] = {label: operator.itemgetter(*LABEL_FIELDS[label])
-                                                for label in LABELS if LABEL_FIELDS[label]}
+# For each label, a getter of its own label-specific fields and one of every
+# other label's: a typed record holds the marker UNSET in a field it lacks.
+_OPTIONAL_FIELDS = tuple(name for name in SPAN_FIELD_NAMES if name not in SPAN_COMMON_FIELDS)
+
+
+def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    return operator.attrgetter(*names) if len(names) > 1 else (lambda record: (getattr(record, names[0]),))
+
+
+_OWN = {label: _getter(LABEL_FIELDS[label]) for label in LABELS if LABEL_FIELDS[label]}
+_OTHERS = {label: _getter(tuple(n for n in _OPTIONAL_FIELDS if n not in LABEL_FIELDS[label])) for label in LABELS}
+_NONE_OF_THEM = {label: tuple(msgspec.UNSET for n in _OPTIONAL_FIELDS if n not in LABEL_FIELDS[label]) for label in LABELS}
 _LABELS_OF = {name: tuple(label for label in LABELS if name in LABEL_FIELDS[label]) for name in SPAN_FIELD_NAMES}
 
 
@@ -313,36 +320,47 @@ class TypedDocuments:
     scalar_fields: tuple[str, ...]
     patterns: tuple[_Pattern, ...]
 
-    def check(self, raw: bytes) -> tuple[dict[str, Any], SpanColumns] | None:
+    def check(self, raw: bytes, *, records: bool = False) -> tuple[dict[str, Any], SpanColumns] | None:
         """The parsed document and its spans' columns when the file is valid
         under the schema and canonical; None when it may not be (ask the
-        detailed path)."""
+        detailed path).
+
+        The document is parsed JSON (dicts and lists), except with
+        ``records=True``: its spans are then the typed records themselves,
+        which :func:`as_json` turns into dicts, and the columns read them."""
         try:
             document = self.decoder.decode(raw)
         except (msgspec.MsgspecError, ValueError):  # UnicodeDecodeError among the latter
             return None
         try:
-            return self._complete(raw, document)
+            checked = self._complete(raw, document)
         except (KeyError, ValueError, TypeError, msgspec.MsgspecError):
             return None
+        if checked is None or records:
+            return checked
+        data = as_json(checked[0])
+        return data, SpanColumns(data["spans"])
 
     def _complete(self, raw: bytes, document: Any) -> tuple[dict[str, Any], SpanColumns] | None:
-        data: dict[str, Any] = msgspec.to_builtins(document)  # optional fields left out were absent
-        spans = data["spans"]
-        columns = SpanColumns(spans)
-        labels = columns["label"]
-        # Each span carries exactly its label's fields: as many as those, and
-        # every one of its own (the common ones the type requires).
-        if list(map(len, spans)) != list(map(_FIELD_COUNT.__getitem__, labels)):
-            return None
-        for label, own in _OWN_FIELDS.items():
-            list(map(own, columns.of_label(label)))  # KeyError: a field of the label is missing
+        spans = document.spans
+        columns = SpanColumns.of_records(spans, msgspec.UNSET)
+        # Each span carries exactly its label's fields: every one of its own
+        # (the common ones the type requires), and no field of another label.
+        for label in LABELS:
+            group = columns.of_label(label)
+            if not group:
+                continue
+            if label in _OWN and msgspec.UNSET in chain.from_iterable(map(_OWN[label], group)):
+                return None
+            if set(map(_OTHERS[label], group)) != {_NONE_OF_THEM[label]}:
+                return None
+        data = msgspec.structs.asdict(document)
+        data["body"] = msgspec.to_builtins(document.body)
         for pattern in self.patterns:
             values = set(map(data.__getitem__, pattern.document_fields))
             for name in pattern.span_fields:
                 values.update(columns[name] if name in SPAN_COMMON_FIELDS else
-                              chain.from_iterable(map(operator.itemgetter(name), columns.of_label(label))
-                                                  for label in _LABELS_OF[name]))
+                              chain.from_iterable(columns.values(label, name) for label in _LABELS_OF[name]))
             values.discard(None)
             if not all(map(pattern.regex.search, values)):
                 return None
@@ -359,3 +377,11 @@ class TypedDocuments:
             return None
         out += (b'  "body": ', body, b',\n  "spans": ', spans, b"\n}\n")
         return b"".join(out)
+
+
+def as_json(document: dict[str, Any]) -> dict[str, Any]:
+    """A document whose spans may be typed records, as parsed JSON."""
+    spans = document.get("spans")
+    if isinstance(spans, list) and spans and not isinstance(spans[0], dict):
+        return {**document, "spans": msgspec.to_builtins(spans)}
+    return document

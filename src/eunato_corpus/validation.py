@@ -74,6 +74,7 @@ from .io import (
 from .issues import RULES, Issue, Severity, issue_sort_key
 from .model import SpanColumns, int_offsets_in_canonical_order, spans_in_canonical_order
 from .schema import SchemaSet, load_schemas, schema_issues
+from .typed import as_json
 
 __all__ = ["CheckedDocument", "ChunkConverter", "ParsedFile", "Progress", "ValidationResult", "check_document_file",
            "read_clean_file", "read_json_file", "resolve_jobs", "validate", "validate_and_convert"]
@@ -217,7 +218,7 @@ def read_json_file(path: Path, display: str, kind: str, doc_id: str | None = Non
 
 
 def read_clean_file(path: Path, kind: str, schemas: SchemaSet, columns: list[SpanColumns] | None = None,
-                    read: tuple[bytes, Any] | None = None) -> tuple[Any, bytes] | None:
+                    read: tuple[bytes, Any] | None = None, *, records: bool = False) -> tuple[Any, bytes] | None:
     """(data, bytes) of an annotation file about which neither :func:`read_json_file`
     nor :func:`eunato_corpus.schema.schema_issues` would report anything; None
     when it may have something to report (ask them).
@@ -232,14 +233,16 @@ def read_clean_file(path: Path, kind: str, schemas: SchemaSet, columns: list[Spa
     For a document, ``columns`` (a list, when given) receives the
     :class:`~eunato_corpus.model.SpanColumns` that the order check made, for
     the rule screen to reuse. ``read``: the file's bytes and their ``orjson``
-    parse, when the caller already has them.
+    parse, when the caller already has them. ``records=True``: a document's
+    spans may be left as the typed fast path's records (see
+    :meth:`eunato_corpus.typed.TypedDocuments.check`).
     """
     if kind == "document" and schemas.typed is not None:
         try:
             raw = read[0] if read is not None else path.read_bytes()
         except OSError:
             return None
-        typed = schemas.typed.check(raw)
+        typed = schemas.typed.check(raw, records=records)
         if typed is None:
             return None
         if columns is not None:
@@ -390,7 +393,7 @@ def _check_document(job: DocJob, shared: SharedContext) -> tuple[DocOutcome, Che
     an error in it (else None)."""
     seed = _read_seed(job)
     made: list[SpanColumns] = []
-    clean = read_clean_file(job.path, "document", load_schemas(shared.schema_dir), made)
+    clean = read_clean_file(job.path, "document", load_schemas(shared.schema_dir), made, records=True)
     if clean is None:
         outcome, data = _explain_document_file(job, shared, seed.text, seed.issues)
         canonical, columns = False, None
@@ -404,6 +407,7 @@ def _check_document(job: DocJob, shared: SharedContext) -> tuple[DocOutcome, Che
         if rules.document_is_clean(data, seed.text, ctx, columns):
             outcome = DocOutcome(tuple(seed.issues), found)
         else:
+            data, columns = as_json(data), None  # the rules read dicts
             outcome = DocOutcome(tuple(seed.issues + _with_lines(rules.check_document(data, seed.text, ctx), raw.decode("utf-8"))),
                                  found)
     if (seed.text is None or seed.sha256 is None or not isinstance(data, dict)
