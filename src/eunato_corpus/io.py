@@ -192,22 +192,28 @@ _PLAIN_TYPES = frozenset({str, int, bool, type(None)})
 _RECORD_BREAK = b"}, {"
 
 
-def _record_lines(records: list[Any], item_pad: bytes) -> bytes | None:
-    """Flat records one per line, as the canonical form writes them, from two
-    C passes: ``orjson`` writes the list compactly and ``msgspec``'s formatter
+def spaced_records(compact: bytes, count: int, item_pad: bytes) -> bytes | None:
+    """Flat records one per line, as the canonical form writes them, from a
+    compact JSON list of ``count`` of them: ``msgspec``'s formatter
     (``indent=0``) adds the canonical ``": "`` and ``", "`` between tokens,
     copying every string token as it is. Adjacent records are then separated
     by ``}, {``; splitting there is right only when those are the sole
     occurrences (none inside a string), which the count proves, since the
-    pattern cannot overlap itself. None otherwise, or when orjson cannot write
-    a value (an int beyond 64 bits)."""
-    try:
-        text = msgspec.json.format(orjson.dumps(records), indent=0)
-    except orjson.JSONEncodeError:
-        return None
-    if text.count(_RECORD_BREAK) != len(records) - 1:
+    pattern cannot overlap itself. None otherwise."""
+    text = msgspec.json.format(compact, indent=0)
+    if text.count(_RECORD_BREAK) != count - 1:
         return None
     return item_pad + text[1:-1].replace(_RECORD_BREAK, b"},\n" + item_pad + b"{")
+
+
+def _record_lines(records: list[Any], item_pad: bytes) -> bytes | None:
+    """:func:`spaced_records` of ``records`` written compactly by ``orjson``;
+    None when orjson cannot write a value (an int beyond 64 bits)."""
+    try:
+        compact = orjson.dumps(records)
+    except orjson.JSONEncodeError:
+        return None
+    return spaced_records(compact, len(records), item_pad)
 
 
 def _plain_records(records: list[Any]) -> bool:

@@ -35,7 +35,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from .io import canonical_key_order
+from .io import canonical_key_order, spaced_records
 from .model import (
     DOCUMENT_FILE_KEYS,
     LABEL_FIELDS,
@@ -216,14 +216,14 @@ def _document_types(schemas: Mapping[str, Any], document_id: str, branches_schem
     # The ranges of body.
     range_items, body_bounds, range_base = _array(top["body"], resolve, base)
     range_props, range_base = _closed_object(range_items, resolve, range_base)
+    if set(range_props) != {"start", "end"}:
+        raise _Refused("body ranges")
     range_fields = []
-    for name in _ordered(tuple(range_props)) if set(range_props) == {"start", "end"} else ():
+    for name in _ordered(tuple(range_props)):
         leaf = _leaf(range_props[name], resolve, range_base)
         if leaf.pattern is not None:
             raise _Refused("a pattern on a range")
         range_fields.append((name, leaf.annotation))
-    if len(range_fields) != 2:
-        raise _Refused("body ranges")
     range_type = msgspec.defstruct("BodyRange", range_fields, forbid_unknown_fields=True)
 
     # The spans: one type with every field, the label-specific ones optional.
@@ -282,7 +282,6 @@ def _document_types(schemas: Mapping[str, Any], document_id: str, branches_schem
 
 
 _ENCODER = msgspec.json.Encoder()
-_RECORD_BREAK = b"}, {"
 # For each label, a getter of its own label-specific fields and one of every
 # other label's: a typed record holds the marker UNSET in a field it lacks.
 _OPTIONAL_FIELDS = tuple(name for name in SPAN_FIELD_NAMES if name not in SPAN_COMMON_FIELDS)
@@ -300,16 +299,11 @@ _LABELS_OF = {name: tuple(label for label in LABELS if name in LABEL_FIELDS[labe
 
 def _records(records: list[Any], pad: bytes) -> bytes | None:
     """A list of flat records as the canonical form writes it, one per line at
-    ``pad``: ``msgspec`` writes them compactly, its formatter adds the
-    canonical ``": "`` and ``", "``, and records are split at ``}, {``, which
-    is right only when the count proves no string holds that text."""
+    ``pad``, from ``msgspec``'s compact text of them."""
     if not records:
         return b"[]"
-    text = msgspec.json.format(_ENCODER.encode(records), indent=0)
-    if text.count(_RECORD_BREAK) != len(records) - 1:
-        return None
-    inner = text[1:-1].replace(_RECORD_BREAK, b"},\n" + pad + b"{")
-    return b"[\n" + pad + inner + b"\n" + pad[:-2] + b"]"
+    lines = spaced_records(_ENCODER.encode(records), len(records), pad)
+    return None if lines is None else b"[\n" + lines + b"\n" + pad[:-2] + b"]"
 
 
 @dataclass(frozen=True)
