@@ -84,6 +84,40 @@ def _span_columns(document: CheckedDocument) -> SpanColumns:
     return SpanColumns(spans)
 
 
+# For each span field, the labels whose spans carry it (None: every span).
+_FIELD_LABELS = {f.name: f.labels for f in SPAN_FIELDS}
+
+
+def _span_field_arrays(columns: list[SpanColumns], struct: pa.StructType) -> list[pa.Array]:
+    """One Arrow array per span field over a chunk's spans (its documents' span
+    columns, in order). A field that only some labels carry is converted from
+    those spans' values alone, then spread to its place among all spans with
+    ``take``: null for a span whose label does not carry it, which a checked
+    document's span lacks (the schema allows it on no other label)."""
+    label_array = pa.array(list(chain.from_iterable(c["label"] for c in columns)), pa.string())
+    ranks: dict[str, pa.Array] = {}
+
+    def rank(label: str) -> pa.Array:
+        """Each span's place among the chunk's spans labelled ``label``; null for the others."""
+        if label not in ranks:
+            mask = pc.equal(label_array, label)
+            places = pc.subtract(pc.cumulative_sum(mask.cast(pa.int64())), 1)
+            ranks[label] = pc.if_else(mask, places, pa.scalar(None, pa.int64()))
+        return ranks[label]
+
+    arrays: list[pa.Array] = []
+    for field in struct:
+        labels = _FIELD_LABELS[field.name]
+        if labels is None:
+            arrays.append(label_array if field.name == "label" and field.type == pa.string() else
+                          pa.array(list(chain.from_iterable(c[field.name] for c in columns)), type=field.type))
+            continue
+        spread = [pa.array(list(chain.from_iterable(c.values(label, field.name) for c in columns)), type=field.type)
+                  .take(rank(label)) for label in labels]
+        arrays.append(spread[0] if len(spread) == 1 else pc.coalesce(*spread))
+    return arrays
+
+
 @dataclass(frozen=True)
 class DocumentConverter:
     """Turns the checked documents of a chunk into a :class:`ConvertedChunk`.
@@ -102,13 +136,8 @@ class DocumentConverter:
         for column in self.schema:
             if column.name == "spans":
                 offsets = pa.array([0, *accumulate(len(c.spans) for c in columns)], pa.int32())
-                # One Arrow array per span field, from the chunk's columns; a
-                # field a span lacks (its label does not carry it) is null.
                 struct = column.type.value_type
-                values = pa.StructArray.from_arrays(
-                    [pa.array(list(chain.from_iterable(c.filled(field.name) for c in columns)), type=field.type)
-                     for field in struct],
-                    fields=list(struct))
+                values = pa.StructArray.from_arrays(_span_field_arrays(columns, struct), fields=list(struct))
                 arrays.append(pa.ListArray.from_arrays(offsets, values, type=column.type))
             else:
                 arrays.append(pa.array([extra[column.name] if column.name in extra else document.data.get(column.name)

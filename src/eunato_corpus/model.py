@@ -12,7 +12,7 @@ decoded as UTF-8, half-open ``[start, end)``.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import compress, islice, repeat
 from typing import Any, Literal
@@ -348,23 +348,29 @@ class SpanColumns:
 
     The records are dicts (parsed JSON), or, from :meth:`of_records`, typed
     records whose fields are attributes and whose absent fields hold an
-    ``absent`` marker (the typed fast path's spans)."""
+    ``absent`` marker (the typed fast path's spans) in the fields named
+    ``optional`` (the others always hold a value)."""
 
-    __slots__ = ("_absent", "_getter", "_groups", "_int_offsets", "_made", "spans")
+    __slots__ = ("_absent", "_getter", "_groups", "_int_offsets", "_made", "_optional", "_values", "spans")
 
     def __init__(self, spans: list[Any]) -> None:
         self.spans = spans
         self._made: dict[str, list[Any]] = {}
         self._groups: dict[Any, list[Any]] = {}
+        self._values: dict[tuple[str, str], list[Any]] = {}
         self._int_offsets: bool | None = None
         self._getter: Callable[[str], Callable[[Any], Any]] = operator.itemgetter
         self._absent: Any = None
+        self._optional: frozenset[str] = frozenset()
 
     @classmethod
-    def of_records(cls, spans: list[Any], absent: Any) -> SpanColumns:
-        """Columns of typed span records (fields read as attributes)."""
+    def of_records(cls, spans: list[Any], absent: Any, optional: Iterable[str], *, int_offsets: bool = False) -> SpanColumns:
+        """Columns of typed span records (fields read as attributes), which
+        hold ``absent`` for a field they lack, only ever in ``optional`` ones.
+        ``int_offsets``: the records' type makes every start and end an int."""
         columns = cls(spans)
-        columns._getter, columns._absent = operator.attrgetter, absent
+        columns._getter, columns._absent, columns._optional = operator.attrgetter, absent, frozenset(optional)
+        columns._int_offsets = True if int_offsets else None
         return columns
 
     @property
@@ -387,7 +393,7 @@ class SpanColumns:
         column = self._made.get(name)
         if column is None:
             column = list(map(self._getter(name), self.spans))
-            if self.typed and self._absent in column:
+            if name in self._optional and self._absent in column:
                 raise KeyError(name)
             self._made[name] = column
         return column
@@ -400,18 +406,15 @@ class SpanColumns:
         return group
 
     def values(self, label: str, name: str) -> list[Any]:
-        """``name`` of each span labelled ``label`` (KeyError when one lacks it)."""
-        column = list(map(self._getter(name), self.of_label(label)))
-        if self.typed and self._absent in column:
-            raise KeyError(name)
+        """``name`` of each span labelled ``label`` (KeyError when one lacks
+        it), made once."""
+        column = self._values.get((label, name))
+        if column is None:
+            column = list(map(self._getter(name), self.of_label(label)))
+            if name in self._optional and self._absent in column:
+                raise KeyError(name)
+            self._values[label, name] = column
         return column
-
-    def filled(self, name: str) -> list[Any]:
-        """``name`` of every span, None where a span lacks the field."""
-        if not self.typed:
-            return list(map(dict.get, self.spans, repeat(name)))
-        column = list(map(operator.attrgetter(name), self.spans))
-        return list(map({self._absent: None}.get, column, column)) if self._absent in column else column
 
 
 def _int_offsets_in_order(spans: list[dict[str, Any]], columns: SpanColumns | None = None) -> bool | None:
@@ -433,16 +436,27 @@ def _int_offsets_in_order(spans: list[dict[str, Any]], columns: SpanColumns | No
     ties = list(compress(range(len(starts)), map(operator.eq, starts, islice(starts, 1, None))))
     if not ties:
         return True
-    # The rest of the key, (end, label order, str(span_id)), for each tied pair.
+    # The rest of the key, (end, label order, str(span_id)), for each tied
+    # pair: the ends first, in C (ints, as checked); a Python step only for a
+    # pair whose ends tie too.
     try:
         ends, labels, ids = columns["end"], columns["label"], columns["span_id"]
     except KeyError:  # a span without a label or id: the whole key decides
         return None
+    after = list(map((1).__add__, ties))
+    ends_here, ends_after = list(map(ends.__getitem__, ties)), list(map(ends.__getitem__, after))
+    if not all(map(operator.le, ends_here, ends_after)):
+        return False
 
-    def rest(index: int) -> tuple[Any, ...]:
-        return ends[index], label_order(labels[index]), str(ids[index])
+    same_ends = list(compress(ties, map(operator.eq, ends_here, ends_after)))
+    if not same_ends:
+        return True
 
-    return all(rest(index) <= rest(index + 1) for index in ties)
+    def key_rest(indexes: list[int]) -> list[tuple[int, str]]:
+        """(label order, str(span_id)) at each index: the key after the ends."""
+        return list(zip(map(label_order, map(labels.__getitem__, indexes)), map(str, map(ids.__getitem__, indexes)), strict=True))
+
+    return all(map(operator.le, key_rest(same_ends), key_rest(list(map((1).__add__, same_ends)))))
 
 
 def spans_in_canonical_order(spans: list[dict[str, Any]]) -> bool:

@@ -16,7 +16,6 @@ Registry and link rules take the parsed ``entities.json`` / ``links.json`` and a
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -432,13 +431,12 @@ def _spans_are_clean(doc: dict[str, Any], spans: list[Any], text: str, entity_id
     if not all(map(operator.eq, map(speaker_entity.get, compress(speaker_spans, linked), repeat(_ABSENT)),
                    compress(quote_speakers, linked))):
         return False
-    cue_ids = set(compress(ids, map(operator.eq, labels, repeat("cue"))))
+    cue_ids = set(columns.values("cue", "span_id"))
     if not set(columns.values("quote", "cue")) - {None} <= cue_ids:
         return False
     # timex-value-invalid, each distinct (type, value) checked once
-    for timex_type, value in set(zip(columns.values("date", "timex_type"), columns.values("date", "value"), strict=True)):
-        if type(value) is not str or not _timex_value_ok(timex_type, value):
-            return False
+    if not _timex_values_ok(set(zip(columns.values("date", "timex_type"), columns.values("date", "value"), strict=True))):
+        return False
     if entity_ids is None:
         return True
     named = {doc.get("outlet_entity"), doc.get("speaker")} - {None}  # unknown-entity
@@ -502,12 +500,25 @@ TIMEX_CHECKS: dict[str, Callable[[str], bool]] = {
 }
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _timex_value_ok(timex_type: Any, value: str) -> bool:
-    """TIMEX_CHECKS[timex_type](value), remembered: a corpus repeats its values
-    (a million synthetic spans hold about seven dates per distinct value)."""
-    check = TIMEX_CHECKS.get(timex_type)
-    return check is not None and check(value)
+# (type, value) pairs already found valid in this process: a corpus repeats its
+# values (a million synthetic spans hold about seven dates per distinct value),
+# so most of a document's pairs are answered by one set difference.
+_VALID_TIMEX: set[tuple[Any, Any]] = set()
+_VALID_TIMEX_LIMIT = 1 << 16
+
+
+def _timex_values_ok(pairs: set[tuple[Any, Any]]) -> bool:
+    """Whether every (timex_type, value) pair passes :data:`TIMEX_CHECKS`."""
+    unseen = pairs - _VALID_TIMEX
+    for timex_type, value in unseen:
+        check = TIMEX_CHECKS.get(timex_type) if isinstance(timex_type, str) else None
+        if type(value) is not str or check is None or not check(value):
+            return False
+    if len(_VALID_TIMEX) + len(unseen) > _VALID_TIMEX_LIMIT:
+        _VALID_TIMEX.clear()
+    _VALID_TIMEX.update(unseen)
+    return True
+
 
 # --- registry rules ---------------------------------------------------------------
 
@@ -621,12 +632,13 @@ def requested_labels(doc: Any, wanted: frozenset[str], columns: SpanColumns | No
     columns, if already at hand."""
     spans = doc.get("spans") if isinstance(doc, dict) else None
     if isinstance(spans, list):
+        made = SpanColumns.of(spans, columns)
         try:
-            columns = SpanColumns.of(spans, columns)
-            ids, labels = columns["span_id"], columns["label"]
+            ids, labels = made["span_id"], made["label"]
         except (KeyError, TypeError):
             ids = labels = []
-        if ids and set(map(type, ids)) <= {str} and set(map(type, labels)) <= {str}:
+        # Typed records' ids and labels are strings by type.
+        if ids and (made.typed or (set(map(type, ids)) <= {str} and set(map(type, labels)) <= {str})):
             # Well-formed spans (the usual case), at C speed: built back to front,
             # the dict keeps each id's first label.
             first = dict(zip(reversed(ids), reversed(labels), strict=True))

@@ -31,7 +31,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import chain
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 import msgspec
 
@@ -224,7 +224,9 @@ def _document_types(schemas: Mapping[str, Any], document_id: str, branches_schem
         if leaf.pattern is not None:
             raise _Refused("a pattern on a range")
         range_fields.append((name, leaf.annotation))
-    range_type = msgspec.defstruct("BodyRange", range_fields, forbid_unknown_fields=True)
+    # gc=False: a range or span holds only strings, ints and None, so it can be in
+    # no reference cycle, and the cycle collector need not track it.
+    range_type = msgspec.defstruct("BodyRange", range_fields, forbid_unknown_fields=True, gc=False)
 
     # The spans: one type with every field, the label-specific ones optional.
     span_items, span_bounds, span_base = _array(top["spans"], resolve, base)
@@ -260,7 +262,7 @@ def _document_types(schemas: Mapping[str, Any], document_id: str, branches_schem
             span_fields.append((name, leaf.annotation))
         else:
             span_fields.append((name, leaf.annotation | msgspec.UnsetType, msgspec.UNSET))
-    span_type = msgspec.defstruct("Span", span_fields, forbid_unknown_fields=True)
+    span_type = msgspec.defstruct("Span", span_fields, forbid_unknown_fields=True, gc=False)
 
     document_fields: list[tuple[str, Any]] = []
     for name in _ordered(tuple(top)):
@@ -278,12 +280,19 @@ def _document_types(schemas: Mapping[str, Any], document_id: str, branches_schem
         decoder=msgspec.json.Decoder(document_type),
         scalar_fields=tuple(name for name in DOCUMENT_FILE_KEYS if name not in ("body", "spans")),
         patterns=tuple(_Pattern(re.compile(p), tuple(d), tuple(s)) for p, (d, s) in patterns.items()),
+        int_offsets=all(_is_int(next(f[1] for f in span_fields if f[0] == name)) for name in ("start", "end")),
     )
 
 
+def _is_int(annotation: Any) -> bool:
+    """Whether a field typed ``annotation`` can only hold an int (msgspec's int
+    takes no bool and no float)."""
+    return annotation is int or (get_origin(annotation) is Annotated and get_args(annotation)[0] is int)
+
+
 _ENCODER = msgspec.json.Encoder()
-# For each label, a getter of its own label-specific fields and one of every
-# other label's: a typed record holds the marker UNSET in a field it lacks.
+# A typed record holds the marker UNSET in a field it lacks. For each label, a
+# getter of every other label's fields (all UNSET in its spans).
 _OPTIONAL_FIELDS = tuple(name for name in SPAN_FIELD_NAMES if name not in SPAN_COMMON_FIELDS)
 
 
@@ -291,7 +300,6 @@ def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
     return operator.attrgetter(*names) if len(names) > 1 else (lambda record: (getattr(record, names[0]),))
 
 
-_OWN = {label: _getter(LABEL_FIELDS[label]) for label in LABELS if LABEL_FIELDS[label]}
 _OTHERS = {label: _getter(tuple(n for n in _OPTIONAL_FIELDS if n not in LABEL_FIELDS[label])) for label in LABELS}
 _NONE_OF_THEM = {label: tuple(msgspec.UNSET for n in _OPTIONAL_FIELDS if n not in LABEL_FIELDS[label]) for label in LABELS}
 _LABELS_OF = {name: tuple(label for label in LABELS if name in LABEL_FIELDS[label]) for name in SPAN_FIELD_NAMES}
@@ -313,6 +321,7 @@ class TypedDocuments:
     decoder: msgspec.json.Decoder[Any]
     scalar_fields: tuple[str, ...]
     patterns: tuple[_Pattern, ...]
+    int_offsets: bool  # every span's start and end is an int by type
 
     def check(self, raw: bytes, *, records: bool = False) -> tuple[dict[str, Any], SpanColumns] | None:
         """The parsed document and its spans' columns when the file is valid
@@ -337,15 +346,15 @@ class TypedDocuments:
 
     def _complete(self, raw: bytes, document: Any) -> tuple[dict[str, Any], SpanColumns] | None:
         spans = document.spans
-        columns = SpanColumns.of_records(spans, msgspec.UNSET)
+        columns = SpanColumns.of_records(spans, msgspec.UNSET, _OPTIONAL_FIELDS, int_offsets=self.int_offsets)
         # Each span carries exactly its label's fields: every one of its own
         # (the common ones the type requires), and no field of another label.
         for label in LABELS:
             group = columns.of_label(label)
             if not group:
                 continue
-            if label in _OWN and msgspec.UNSET in chain.from_iterable(map(_OWN[label], group)):
-                return None
+            for name in LABEL_FIELDS[label]:
+                columns.values(label, name)  # KeyError when a span lacks it (made once, read again below)
             if set(map(_OTHERS[label], group)) != {_NONE_OF_THEM[label]}:
                 return None
         data = msgspec.structs.asdict(document)
@@ -360,17 +369,36 @@ class TypedDocuments:
                 return None
         if not int_offsets_in_canonical_order(spans, columns):
             return None
-        return (data, columns) if self._canonical(document) == raw else None
+        return (data, columns) if self._is_canonical(document, raw) else None
 
-    def _canonical(self, document: Any) -> bytes | None:
-        out = [b"{\n"]
+    def _is_canonical(self, document: Any, raw: bytes) -> bool:
+        """Whether ``raw`` is the canonical text of ``document``: written here
+        piece by piece (the spans by ``msgspec``, one record per line) and
+        compared with ``raw`` in place."""
+        head = [b"{\n"]
         for name in self.scalar_fields:
-            out += (b"  ", _ENCODER.encode(name), b": ", _ENCODER.encode(getattr(document, name)), b",\n")
-        body, spans = _records(document.body, b"    "), _records(document.spans, b"    ")
-        if body is None or spans is None:
-            return None
-        out += (b'  "body": ', body, b',\n  "spans": ', spans, b"\n}\n")
-        return b"".join(out)
+            head += (b"  ", _ENCODER.encode(name), b": ", _ENCODER.encode(getattr(document, name)), b",\n")
+        body = _records(document.body, b"    ")
+        if body is None:
+            return False
+        head += (b'  "body": ', body, b',\n  "spans": ')
+        start = sum(map(len, head))
+        if not raw.startswith(b"".join(head)):
+            return False
+        if not document.spans:
+            return len(raw) == start + len(_NO_SPANS) and raw.endswith(_NO_SPANS)
+        # Records on one line each: "}, {" is where one ends and the next
+        # begins, unless it is inside a string; a replacement there would put
+        # a line break in the string, which the parsed raw cannot hold, so the
+        # comparison fails and the detailed path decides.
+        lines = msgspec.json.format(_ENCODER.encode(document.spans), indent=0).replace(_RECORD_BREAK, _LINE_BREAK)
+        return (len(raw) == start + len(_SPANS_OPEN) + len(lines) - 2 + len(_SPANS_CLOSE)
+                and raw.startswith(_SPANS_OPEN, start) and raw.endswith(_SPANS_CLOSE)
+                and raw.startswith(lines[1:-1], start + len(_SPANS_OPEN)))
+
+
+_RECORD_BREAK, _LINE_BREAK = b"}, {", b"},\n    {"
+_SPANS_OPEN, _SPANS_CLOSE, _NO_SPANS = b"[\n    ", b"\n  ]\n}\n", b"[]\n}\n"
 
 
 def as_json(document: dict[str, Any]) -> dict[str, Any]:

@@ -642,12 +642,18 @@ def check_chunk(jobs: list[DocJob], shared: SharedContext) -> ChunkOutcome:
     """Check a chunk of documents and, when the context has a converter and no
     document of the chunk has an error, convert them all in one call."""
     with no_cycle_collection():
-        checked = [_check_document(job, shared) for job in jobs]
-        outcomes = [outcome for outcome, _ in checked]
-        documents = [document for _, document in checked if document is not None]
-        if shared.convert is None or len(documents) < len(checked):
-            return ChunkOutcome(outcomes)
-        return ChunkOutcome(outcomes, shared.convert(documents))
+        # The documents are freed when _check_chunk returns, while the collector
+        # is still paused: once resumed, it would walk them all before they go.
+        return _check_chunk(jobs, shared)
+
+
+def _check_chunk(jobs: list[DocJob], shared: SharedContext) -> ChunkOutcome:
+    checked = [_check_document(job, shared) for job in jobs]
+    outcomes = [outcome for outcome, _ in checked]
+    documents = [document for _, document in checked if document is not None]
+    if shared.convert is None or len(documents) < len(checked):
+        return ChunkOutcome(outcomes)
+    return ChunkOutcome(outcomes, shared.convert(documents))
 
 
 def _check_chunk_in_worker(jobs: list[DocJob]) -> ChunkOutcome:
