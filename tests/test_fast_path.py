@@ -382,6 +382,21 @@ def test_requested_labels_keeps_the_first_label_of_an_id() -> None:
     assert rules.requested_labels(odd, frozenset({"a"})) == {"a": ""}
 
 
+def test_timex_pairs_found_valid_never_vouch_for_another(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rules, "_VALID_TIMEX", set())
+    monkeypatch.setattr(rules, "_VALID_TIMEX_LIMIT", 3)
+    remembered = rules._VALID_TIMEX
+    assert rules._timex_values_ok({("DATE", "2023-01-10"), ("DURATION", "P1D")})
+    assert remembered == {("DATE", "2023-01-10"), ("DURATION", "P1D")}
+    # The same value under another type, a day that does not exist, odd types.
+    for bad in [("DURATION", "2023-01-10"), ("DATE", "2023-02-30"), ("DATE", 2023), (None, "2023"), ("WEEK", "2023")]:
+        assert not rules._timex_values_ok({("DATE", "2023-01-10"), bad}), bad
+    assert len(remembered) == 2  # a failed check remembers nothing
+    # Bounded: past the limit the memory starts again.
+    assert rules._timex_values_ok({("DATE", "2024"), ("DATE", "2025")})
+    assert remembered == {("DATE", "2024"), ("DATE", "2025")}
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.fixed_dictionaries({"start": st.one_of(st.integers(0, 5), st.just(2.0), st.none()),
                                        "end": st.integers(0, 5), "label": st.sampled_from(["quote", "cue", "x"]),
