@@ -243,6 +243,35 @@ def test_dangling_links_and_group_members(mini_corpus: Path, edit_json: Edit) ->
     ]
 
 
+@pytest.mark.parametrize(("name", "damage"), [
+    ("not JSON", lambda path: path.write_text('{"doc_id": ', encoding="utf-8")),
+    ("empty", lambda path: path.write_bytes(b"")),
+    ("spans not a list", lambda path: path.write_text(
+        path.read_text(encoding="utf-8").replace('"spans": [', '"spans": {"x": [', 1).replace("\n  ]\n}", "\n  ]}\n}"),
+        encoding="utf-8")),
+])
+def test_members_in_an_unreadable_document_are_not_each_reported(mini_corpus: Path, edit_json: Edit, name: str,
+                                                                   damage: Callable[[Path], Any]) -> None:
+    members = [{"doc_id": MINI_DOC_ID, "span_id": "c1", "relation": None},
+               {"doc_id": MINI_DOC_ID, "span_id": "c9", "relation": None}]
+    cluster = {"cluster_id": "cc1", "cluster_type": "claim_cluster", "description": "x", "primary_text": None, "members": members}
+    edit_json(mini_corpus / "annotations" / "links.json", lambda d: d.update(clusters=[cluster]))
+    # While the document reads, its members are checked: c9 names no span.
+    assert ("link-unknown-span", "/clusters/0/members/1/span_id") in found(mini_corpus)
+    damage(doc_path(mini_corpus))
+    rules = [rule for rule, _ in found(mini_corpus)]
+    assert rules and not [rule for rule in rules if rule.startswith("link-")], (name, rules)
+
+
+def test_members_in_a_readable_but_invalid_document_are_still_checked(mini_corpus: Path, edit_json: Edit) -> None:
+    members = [{"doc_id": MINI_DOC_ID, "span_id": "c1", "relation": None},
+               {"doc_id": MINI_DOC_ID, "span_id": "c9", "relation": None}]
+    cluster = {"cluster_id": "cc1", "cluster_type": "claim_cluster", "description": "x", "primary_text": None, "members": members}
+    edit_json(mini_corpus / "annotations" / "links.json", lambda d: d.update(clusters=[cluster]))
+    edit_json(doc_path(mini_corpus), lambda d: d.update(language="english"))
+    assert ("link-unknown-span", "/clusters/0/members/1/span_id") in found(mini_corpus)
+
+
 # --- TIMEX3 -------------------------------------------------------------------------------------
 
 

@@ -201,7 +201,8 @@ _RULE_LIST: tuple[Rule, ...] = (
     Rule("link-unknown-doc", "corpus", E, "Link member in an unknown document",
          "A link member's doc_id must have an annotation file in docs/."),
     Rule("link-unknown-span", "corpus", E, "Link member names no span",
-         "A link member's span_id must exist in the named document."),
+         "A link member's span_id must exist in the named document. Not reported for a document whose "
+         "spans cannot be read (a file that does not parse): that file's own error is the one to fix."),
     Rule("link-wrong-label", "corpus", E, "Link member has the wrong label",
          "quote_cluster members are quote spans; claim_cluster members are claim spans."),
     # --- release ---------------------------------------------------------------------------

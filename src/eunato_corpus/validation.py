@@ -346,10 +346,11 @@ class DocJob:
 
 @dataclass(frozen=True)
 class DocOutcome:
-    """Issues of one document, and the labels of the spans that links asked about."""
+    """Issues of one document, and the labels of the spans that links asked
+    about (None when the document's spans could not be read at all)."""
 
     issues: tuple[Issue, ...]
-    found: dict[str, str]
+    found: dict[str, str] | None
 
 
 @dataclass(frozen=True)
@@ -423,14 +424,15 @@ def _explain_document_file(job: DocJob, shared: SharedContext, seed_text: str | 
     the outcome and the parsed data (None when the file does not parse)."""
     parsed = read_json_file(job.path, job.display, "document", job.stem)
     doc_issues = list(parsed.issues)
-    found: dict[str, str] = {}
+    found: dict[str, str] | None = None
     if parsed.parsed:
         ctx = rules.DocContext(file=job.display, release=shared.release, doc_id=job.stem, stem=job.stem,
                                entity_ids=shared.entity_ids)
         try:
             doc_issues += schema_issues(parsed.data, "document", job.display, load_schemas(shared.schema_dir), job.stem)
             doc_issues += rules.check_document(parsed.data, seed_text, ctx)
-            found = rules.requested_labels(parsed.data, job.wanted_spans) if job.wanted_spans else {}
+            if isinstance(parsed.data, dict) and isinstance(parsed.data.get("spans"), list):
+                found = rules.requested_labels(parsed.data, job.wanted_spans) if job.wanted_spans else {}
         except RecursionError:
             doc_issues.append(_file_issue(job.display, "json-too-deep", "the file nests too deeply to check", None, job.stem))
     doc_issues = _with_lines(doc_issues, parsed.text)  # pointer_lines is iterative: no depth limit
@@ -806,7 +808,7 @@ def validate_and_convert(
 
     def check_documents(entity_ids: frozenset[str] | None, wanted: dict[str, set[str]], convert: ChunkConverter | None,
                         on_start: Callable[[], None] | None,
-                        report: Progress | None) -> tuple[list[Issue], dict[str, dict[str, str]]]:
+                        report: Progress | None) -> tuple[list[Issue], dict[str, dict[str, str] | None]]:
         nonlocal failed
         doc_jobs = (
             DocJob(path=p, display=show_in(p.parent, p.name, docs_shown, doc_symlinks), stem=stem, seed=seed_files.get(stem),
@@ -817,7 +819,7 @@ def validate_and_convert(
         )
         shared = SharedContext(entity_ids=entity_ids, release=release, schema_dir=schemas_at, convert=convert)
         doc_issues: list[Issue] = []
-        found_by_doc: dict[str, dict[str, str]] = {}
+        found_by_doc: dict[str, dict[str, str] | None] = {}
         stem_iter = iter(stems)
         done = 0
         for chunk in _map_chunks(doc_jobs, shared, workers, chunk_size(len(doc_paths), workers), on_start):
@@ -857,7 +859,10 @@ def validate_and_convert(
                                       "seed text differs from its SHA-256 in seeds/SHA256SUMS (the raw text was edited)", doc_id=stem))
 
     link_ctx = rules.FileContext(file=show(links_path), release=release)
-    link_issues = [issue for ref in members
+    # Members in a document whose spans could not be read are not checked: they
+    # would all be reported as naming no span, when the file is what is broken.
+    unread = {stem for stem, found in found_by_doc.items() if found is None}
+    link_issues = [issue for ref in members if ref.doc_id not in unread
                    for issue in rules.check_link_member(ref, found_by_doc.get(ref.doc_id) if ref.doc_id in annotated else None, link_ctx)]
     issues += _with_lines(link_issues, links_text)
 
