@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import operator
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from itertools import compress, repeat
 from pathlib import Path
@@ -97,23 +97,26 @@ def _label_statuses(spans: list[dict[str, Any]], by_label: Counter[str],
         statuses = _as_text(Counter(_column(spans, "status", columns)))
     except TypeError:  # an unhashable value in a malformed record
         statuses = _values(spans, "status")
-    if len(statuses) == 1:  # the usual case: every span has the same status
+    return _by_label_status(by_label, statuses, lambda: zip(map(str, map(dict.get, spans, repeat("label"))),
+                                                           map(str, map(dict.get, spans, repeat("status"))), strict=True))
+
+
+def _by_label_status(by_label: Counter[str], statuses: Collection[str],
+                     pairs: Callable[[], Iterable[tuple[str, str]]]) -> Counter[tuple[str, str]]:
+    """Counts of (label, status): from the label counts alone when every span
+    has the same status (the usual case), else of ``pairs()``."""
+    if len(statuses) == 1:
         (status,) = statuses
         return Counter({(label, status): count for label, count in by_label.items()})
-    return Counter(zip(map(str, map(dict.get, spans, repeat("label"))), map(str, map(dict.get, spans, repeat("status"))),
-                       strict=True))
+    return Counter(pairs())
 
 
 def _count_typed(doc_id: str, document: dict[str, Any], characters: int, columns: SpanColumns) -> DocumentCounts:
     """:func:`count_document` for spans that the typed fast path read: every
     field is there and of its type, so the columns are counted as they are."""
     by_label = Counter(columns["label"])
-    statuses = set(columns["status"])
-    if len(statuses) == 1:  # the usual case: every span has the same status
-        (status,) = statuses
-        by_label_status = Counter({(label, status): count for label, count in by_label.items()})
-    else:
-        by_label_status = Counter(zip(columns["label"], columns["status"], strict=True))
+    by_label_status = _by_label_status(by_label, set(columns["status"]),
+                                       lambda: zip(columns["label"], columns["status"], strict=True))
     return DocumentCounts(
         doc_id=doc_id,
         language=str(document.get("language")),
