@@ -382,6 +382,31 @@ def test_requested_labels_keeps_the_first_label_of_an_id() -> None:
     assert rules.requested_labels(odd, frozenset({"a"})) == {"a": ""}
 
 
+def test_requested_speakers_follow_the_first_span_of_an_id() -> None:
+    doc = {"spans": [{"span_id": "a", "label": "quote", "speaker": "nato"}, {"span_id": "b", "label": "claim"},
+                     {"span_id": "a", "label": "quote", "speaker": "eu"}, {"span_id": "c", "label": "quote", "speaker": None}]}
+    found = rules.requested_labels(doc, frozenset({"a", "b", "c", "z"}))
+    assert rules.requested_speakers(doc, found) == {"a": "nato"}  # b is no quote, c names nobody, z is absent
+    # Malformed records are read one at a time (a quote without a speaker, an id that is a list).
+    odd = {"spans": [{"span_id": "a", "label": "quote"}, {"span_id": ["x"], "label": "quote", "speaker": "eu"},
+                     {"span_id": "b", "label": "quote", "speaker": "eu"}, "junk"]}
+    assert rules.requested_speakers(odd, {"a": "quote", "b": "quote"}) == {"b": "eu"}
+    assert rules.requested_speakers({"spans": "junk"}, {"a": "quote"}) == {}
+
+
+def test_quote_cluster_speakers_reports_each_mixed_cluster_once() -> None:
+    def ref(cluster: int, member: int, doc: str, span: str, label: str | None = "quote") -> rules.MemberRef:
+        return rules.MemberRef(f"/clusters/{cluster}/members/{member}", f"qc{cluster}", doc, span, label)
+
+    members = [ref(0, 0, "d1", "q1"), ref(0, 1, "d2", "q1"), ref(0, 2, "d2", "q2"), ref(0, 3, "d2", "q9"),
+               ref(1, 0, "d1", "q1"), ref(1, 1, "d2", "q1"),  # one speaker: fine
+               ref(2, 0, "d1", "c1", "claim"), ref(2, 1, "d2", "c1", "claim")]  # claims are not asked
+    speakers = {"d1": {"q1": "nato", "c1": "eu"}, "d2": {"q1": "nato", "q2": "eu", "c1": "nato"}}
+    issues = list(rules.check_quote_cluster_speakers(members, speakers, rules.FileContext(file="links.json")))
+    assert [(i.rule, i.pointer) for i in issues] == [("quote-cluster-speakers", "/clusters/0")]
+    assert issues[0].message == "quote cluster qc0 joins quotes of different speakers: eu (member 2); nato (members 0, 1)"
+
+
 def test_timex_pairs_found_valid_never_vouch_for_another(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(rules, "_VALID_TIMEX", set())
     monkeypatch.setattr(rules, "_VALID_TIMEX_LIMIT", 3)

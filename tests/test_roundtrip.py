@@ -147,7 +147,11 @@ def document(draw: st.DrawFn, doc_id: str) -> GeneratedDocument:
 def clusters(draw: st.DrawFn, documents: list[GeneratedDocument]) -> list[dict[str, Any]]:
     result = []
     for cluster_type, label in (("quote_cluster", "quote"), ("claim_cluster", "claim")):
-        candidates = [(d.doc_id, s["span_id"]) for d in documents for s in d.record["spans"] if s["label"] == label]
+        spans = [(d.doc_id, s) for d in documents for s in d.record["spans"] if s["label"] == label]
+        if label == "quote" and spans:  # the quotes of one cluster report one speaker
+            speaker = draw(st.sampled_from(sorted({s["speaker"] for _, s in spans})))
+            spans = [(d, s) for d, s in spans if s["speaker"] == speaker]
+        candidates = [(d, s["span_id"]) for d, s in spans]
         if not candidates or not draw(st.booleans()):
             continue
         chosen = draw(st.lists(st.sampled_from(candidates), min_size=1, max_size=4, unique=True))

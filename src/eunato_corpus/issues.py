@@ -205,6 +205,9 @@ _RULE_LIST: tuple[Rule, ...] = (
          "spans cannot be read (a file that does not parse): that file's own error is the one to fix."),
     Rule("link-wrong-label", "corpus", E, "Link member has the wrong label",
          "quote_cluster members are quote spans; claim_cluster members are claim spans."),
+    Rule("quote-cluster-speakers", "corpus", E, "Quote cluster mixes speakers",
+         "A quote_cluster groups the reports of one utterance by one speaker, so every member quote "
+         "names the same speaker entity."),
     # --- release ---------------------------------------------------------------------------
     Rule("span-draft", "release", W, "Span still a draft",
          "Every span is read in context and confirmed by a person before release (status verified). Drafts "

@@ -626,6 +626,47 @@ def check_link_member(ref: MemberRef, found: Mapping[str, str] | None, ctx: File
                         f"cluster {ref.cluster_id} member {ref.doc_id}/{ref.span_id} is a {found[ref.span_id]} span, not a {ref.label} span")
 
 
+def check_quote_cluster_speakers(members: Iterable[MemberRef], speakers: Mapping[str, Mapping[str, str]],
+                                 ctx: FileContext) -> Iterator[Issue]:
+    """quote-cluster-speakers: a quote cluster groups reports of one utterance by
+    one speaker, so its member quotes name one speaker entity. ``speakers``
+    maps a document to the speakers of its quotes that links ask about
+    (:func:`requested_speakers`); members not found there are left to the
+    member checks."""
+    clusters: dict[str, tuple[str, dict[str, list[str]]]] = {}
+    for ref in members:
+        speaker = speakers.get(ref.doc_id, {}).get(ref.span_id) if ref.label == "quote" else None
+        if speaker is not None:
+            pointer, _, index = ref.pointer.rpartition("/members/")
+            clusters.setdefault(pointer, (ref.cluster_id, {}))[1].setdefault(speaker, []).append(index)
+    for pointer, (cluster_id, by_speaker) in clusters.items():
+        if len(by_speaker) > 1:
+            named = "; ".join(f"{_clip(speaker)} (member{'s' if len(indexes) > 1 else ''} {', '.join(indexes)})"
+                              for speaker, indexes in sorted(by_speaker.items()))
+            yield ctx.issue("quote-cluster-speakers", pointer,
+                            f"quote cluster {_clip(cluster_id)} joins quotes of different speakers: {named}")
+
+
+def requested_speakers(doc: Any, found: Mapping[str, str], columns: SpanColumns | None = None) -> dict[str, str]:
+    """The speaker entity of each span that ``found`` (:func:`requested_labels`)
+    labels a quote, where it is a string; the first quote with an id wins."""
+    quote_ids = [span_id for span_id, label in found.items() if label == "quote"]
+    spans = doc.get("spans") if isinstance(doc, dict) else None
+    if not quote_ids or not isinstance(spans, list):
+        return {}
+    try:
+        made = SpanColumns.of(spans, columns)
+        first = dict(zip(reversed(made.values("quote", "span_id")), reversed(made.values("quote", "speaker")), strict=True))
+    except (KeyError, TypeError, AttributeError):  # a malformed record: one at a time
+        first = {}
+        for span in spans:
+            if isinstance(span, dict) and span.get("label") == "quote":
+                span_id = _str(span, "span_id")
+                if span_id is not None:
+                    first.setdefault(span_id, span.get("speaker"))
+    return {span_id: first[span_id] for span_id in quote_ids if isinstance(first.get(span_id), str)}
+
+
 def requested_labels(doc: Any, wanted: frozenset[str], columns: SpanColumns | None = None) -> dict[str, str]:
     """Labels of the spans of ``doc`` whose ids links ask about (the first span
     with an id wins, as in :func:`_span_labels`). ``columns``: the spans'

@@ -346,11 +346,13 @@ class DocJob:
 
 @dataclass(frozen=True)
 class DocOutcome:
-    """Issues of one document, and the labels of the spans that links asked
-    about (None when the document's spans could not be read at all)."""
+    """Issues of one document, the labels of the spans that links asked about
+    (None when the document's spans could not be read at all) and the
+    speakers of those that are quotes."""
 
     issues: tuple[Issue, ...]
     found: dict[str, str] | None
+    speakers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -405,12 +407,13 @@ def _check_document(job: DocJob, shared: SharedContext) -> tuple[DocOutcome, Che
         ctx = rules.DocContext(file=job.display, release=shared.release, doc_id=job.stem, stem=job.stem,
                                entity_ids=shared.entity_ids)
         found = rules.requested_labels(data, job.wanted_spans, columns) if job.wanted_spans else {}
+        speakers = rules.requested_speakers(data, found, columns)
         if rules.document_is_clean(data, seed.text, ctx, columns):
-            outcome = DocOutcome(tuple(seed.issues), found)
+            outcome = DocOutcome(tuple(seed.issues), found, speakers)
         else:
             data, columns = as_json(data), None  # the rules read dicts
             outcome = DocOutcome(tuple(seed.issues + _with_lines(rules.check_document(data, seed.text, ctx), raw.decode("utf-8"))),
-                                 found)
+                                 found, speakers)
     if (seed.text is None or seed.sha256 is None or not isinstance(data, dict)
             or any(issue.severity is Severity.ERROR for issue in outcome.issues)):
         return outcome, None
@@ -425,6 +428,7 @@ def _explain_document_file(job: DocJob, shared: SharedContext, seed_text: str | 
     parsed = read_json_file(job.path, job.display, "document", job.stem)
     doc_issues = list(parsed.issues)
     found: dict[str, str] | None = None
+    speakers: dict[str, str] = {}
     if parsed.parsed:
         ctx = rules.DocContext(file=job.display, release=shared.release, doc_id=job.stem, stem=job.stem,
                                entity_ids=shared.entity_ids)
@@ -433,10 +437,11 @@ def _explain_document_file(job: DocJob, shared: SharedContext, seed_text: str | 
             doc_issues += rules.check_document(parsed.data, seed_text, ctx)
             if isinstance(parsed.data, dict) and isinstance(parsed.data.get("spans"), list):
                 found = rules.requested_labels(parsed.data, job.wanted_spans) if job.wanted_spans else {}
+                speakers = rules.requested_speakers(parsed.data, found)
         except RecursionError:
             doc_issues.append(_file_issue(job.display, "json-too-deep", "the file nests too deeply to check", None, job.stem))
     doc_issues = _with_lines(doc_issues, parsed.text)  # pointer_lines is iterative: no depth limit
-    return DocOutcome(tuple(issues + doc_issues), found), parsed.data
+    return DocOutcome(tuple(issues + doc_issues), found, speakers), parsed.data
 
 
 # --- the manifest -------------------------------------------------------------------
@@ -808,7 +813,7 @@ def validate_and_convert(
 
     def check_documents(entity_ids: frozenset[str] | None, wanted: dict[str, set[str]], convert: ChunkConverter | None,
                         on_start: Callable[[], None] | None,
-                        report: Progress | None) -> tuple[list[Issue], dict[str, dict[str, str] | None]]:
+                        report: Progress | None) -> tuple[list[Issue], dict[str, DocOutcome]]:
         nonlocal failed
         doc_jobs = (
             DocJob(path=p, display=show_in(p.parent, p.name, docs_shown, doc_symlinks), stem=stem, seed=seed_files.get(stem),
@@ -819,7 +824,7 @@ def validate_and_convert(
         )
         shared = SharedContext(entity_ids=entity_ids, release=release, schema_dir=schemas_at, convert=convert)
         doc_issues: list[Issue] = []
-        found_by_doc: dict[str, dict[str, str] | None] = {}
+        linked: dict[str, DocOutcome] = {}  # the outcomes of documents that links name
         stem_iter = iter(stems)
         done = 0
         for chunk in _map_chunks(doc_jobs, shared, workers, chunk_size(len(doc_paths), workers), on_start):
@@ -829,19 +834,19 @@ def validate_and_convert(
                 failed = failed or any(issue.severity is Severity.ERROR for issue in outcome.issues)
                 done += 1
                 if stem in wanted:
-                    found_by_doc[stem] = outcome.found
+                    linked[stem] = outcome
                 if report is not None:
                     report(done, len(doc_paths))
             if consume is not None and chunk.converted is not None and not failed:
                 consume(chunk.converted)
-        return doc_issues, found_by_doc
+        return doc_issues, linked
 
-    doc_issues, found_by_doc = check_documents(entity_ids, wanted, convert, None if checked else check_aux, progress)
+    doc_issues, linked = check_documents(entity_ids, wanted, convert, None if checked else check_aux, progress)
     aux = checked[0]
     if (aux.entity_ids, aux.members) != (entity_ids, members):  # the guess was wrong: check again, report only
         failed = True  # nothing more for ``consume``; the result is not ok (see _quick_aux)
         members = aux.members
-        doc_issues, found_by_doc = check_documents(aux.entity_ids, _wanted_spans(members), None, None, None)
+        doc_issues, linked = check_documents(aux.entity_ids, _wanted_spans(members), None, None, None)
     issues += aux.issues + doc_issues
     files_checked += aux.files_checked + len(doc_paths)
     links_text = aux.links_text
@@ -861,9 +866,12 @@ def validate_and_convert(
     link_ctx = rules.FileContext(file=show(links_path), release=release)
     # Members in a document whose spans could not be read are not checked: they
     # would all be reported as naming no span, when the file is what is broken.
+    found_by_doc = {stem: outcome.found for stem, outcome in linked.items()}
     unread = {stem for stem, found in found_by_doc.items() if found is None}
     link_issues = [issue for ref in members if ref.doc_id not in unread
                    for issue in rules.check_link_member(ref, found_by_doc.get(ref.doc_id) if ref.doc_id in annotated else None, link_ctx)]
+    link_issues += rules.check_quote_cluster_speakers(members, {stem: outcome.speakers for stem, outcome in linked.items()},
+                                                      link_ctx)
     issues += _with_lines(link_issues, links_text)
 
     return ValidationResult(tuple(sorted(issues, key=issue_sort_key)), files_checked)
