@@ -21,9 +21,9 @@ requested number of spans and is a pure function of ``seed`` (each document
 draws from its own ``random.Random`` seeded by ``(seed, index)``).
 
 Documents are generated and written one at a time; what stays in memory is
-bounded by one document plus small indexes (manifest lines, link members and
-the ids of entities in use), so a million spans need no more memory than a
-thousand.
+bounded by one document plus small indexes (manifest lines, link members, the
+ids of entities in use) and the texts of the official statements (about one
+document in twenty), whose words a cluster's ``primary_text`` must copy.
 
 Usage::
 
@@ -43,7 +43,7 @@ import random
 import sys
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,7 +54,7 @@ from eunato_corpus.io import (
     write_bytes_atomic,
     write_text_atomic,
 )
-from eunato_corpus.model import LABELS
+from eunato_corpus.model import LABELS, OFFICIAL_GENRE
 
 DEFAULT_SPANS_PER_DOC = 300
 
@@ -988,16 +988,20 @@ def entity_records(used_people: set[int], used_groups: dict[str, tuple[str, tupl
     return [unique[k] for k in sorted(unique)]
 
 
-def cluster_records(members: dict[tuple[str, int], list[tuple[str, str, str | None]]], seed: int) -> list[dict[str, Any]]:
+def cluster_records(members: dict[tuple[str, int], list[tuple[str, str, str | None]]], seed: int,
+                    official_texts: Sequence[str] = ()) -> list[dict[str, Any]]:
     """Link clusters from the members collected while writing documents.
 
-    A cluster needs two members, or one member and the primary source's passage."""
+    A quote cluster whose utterance the primary source carries has the words as
+    its ``primary_text``, if an official statement of the corpus holds them
+    verbatim; otherwise its ``primary_text`` and relations are null. A cluster
+    needs two members, or one member and the primary source's passage."""
     clusters: list[dict[str, Any]] = []
     for (kind, key), found in sorted(members.items()):
         if kind == "q":
             who, direct, _indirect, fact = shared_quote(seed, key)
             said = direct if fact is None else "".join(fact.parts)
-            primary_text = said if primary_cluster(key) else None
+            primary_text = said if primary_cluster(key) and any(said in text for text in official_texts) else None
             description = f"{person(who).name}: {said}"
             cluster_type, cluster_id = "quote_cluster", f"qc{key}"
         else:
@@ -1008,7 +1012,8 @@ def cluster_records(members: dict[tuple[str, int], list[tuple[str, str, str | No
             continue
         clusters.append({"cluster_id": cluster_id, "cluster_type": cluster_type, "description": description,
                          "primary_text": primary_text,
-                         "members": [{"doc_id": d, "span_id": s, "relation": r} for d, s, r in found]})
+                         "members": [{"doc_id": d, "span_id": s, "relation": r if primary_text else None}
+                                     for d, s, r in found]})
     return clusters
 
 
@@ -1036,6 +1041,7 @@ def generate_corpus(root: Path, n_spans: int, *, seed: int = 0, spans_per_doc: i
     used_groups: dict[str, tuple[str, tuple[int, ...]]] = {}
     used_outlets: set[str] = set()
     members: dict[tuple[str, int], list[tuple[str, str, str | None]]] = {}
+    official_texts: list[str] = []
     manifest: list[str] = []
     labels: Counter[str] = Counter()
     n_documents = 0
@@ -1048,6 +1054,8 @@ def generate_corpus(root: Path, n_spans: int, *, seed: int = 0, spans_per_doc: i
         write_annotation_file(paths.doc(doc.doc_id), doc.record)
         manifest.append(f"{hashlib.sha256(raw).hexdigest()}  {doc.doc_id}.txt")
         used_outlets.add(doc.record["outlet_entity"])
+        if doc.record["genre"] == OFFICIAL_GENRE:
+            official_texts.append(doc.text)
         labels.update(span["label"] for span in doc.record["spans"])
         for key, span_id, relation in doc.links:
             members.setdefault(key, []).append((doc.doc_id, span_id, relation))
@@ -1056,7 +1064,7 @@ def generate_corpus(root: Path, n_spans: int, *, seed: int = 0, spans_per_doc: i
     write_text_atomic(paths.manifest, "\n".join(manifest) + "\n")
     entities = entity_records(used_people, used_groups, used_outlets)
     write_annotation_file(paths.entities, {"entities": entities})
-    clusters = cluster_records(members, seed)
+    clusters = cluster_records(members, seed, official_texts)
     write_annotation_file(paths.links, {"clusters": clusters})
     return GeneratedCorpus(
         root=Path(root), seed=seed, n_documents=n_documents, n_spans=sum(labels.values()),

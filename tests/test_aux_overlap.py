@@ -21,7 +21,7 @@ from eunato_corpus.io import write_annotation_file
 from eunato_corpus.validation import validate
 
 LINKS = {"clusters": [{"cluster_id": "qc1", "cluster_type": "quote_cluster", "description": "one quote",
-                       "primary_text": "NATO will sign", "members": [
+                       "primary_text": "the signing will take place", "members": [
                            {"doc_id": MINI_DOC_ID, "span_id": "q1", "relation": "paraphrase"}]}]}
 
 
@@ -30,7 +30,8 @@ def _corpora(root: Path) -> dict[str, Path]:
     made: dict[str, Path] = {}
 
     def corpus(name: str, **files: Any) -> Path:
-        made[name] = write_corpus(root / name, **files)
+        # The document is the primary source, which holds the cluster's primary_text.
+        made[name] = write_corpus(root / name, {**MINI_DOCUMENT, "genre": "official_statement"}, **files)
         return made[name]
 
     corpus("clean", links=LINKS)

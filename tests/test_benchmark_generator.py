@@ -23,6 +23,7 @@ from referencing import Registry, Resource
 
 from eunato_corpus.io import CorpusPaths, dumps_canonical, parse_manifest, read_seed
 from eunato_corpus.model import LABELS, QUOTE_KINDS, TIMEX_TYPES, span_sort_key
+from eunato_corpus.validation import validate
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -160,6 +161,14 @@ def test_references_resolve_within_documents_registry_and_links(corpus: Any) -> 
             docs_in_links.add(member["doc_id"])
     assert len(docs_in_links) > 1  # clusters reach across documents
     assert corpus.n_clusters == len(clusters)
+
+
+def test_a_corpus_passes_release_validation_without_a_single_issue(tmp_path: Path) -> None:
+    generated = generate.generate_corpus(tmp_path / "corpus", 20_000, seed=2)
+    assert validate(generated.root, release=True, jobs=2).issues == ()
+    # primary_text copies an official statement's words: this corpus has some to check.
+    clusters = json.loads(CorpusPaths(generated.root).links.read_text(encoding="utf-8"))["clusters"]
+    assert [c for c in clusters if c["primary_text"]]
 
 
 def test_texts_carry_the_characters_real_news_does(corpus: Any) -> None:

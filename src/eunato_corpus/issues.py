@@ -205,6 +205,10 @@ _RULE_LIST: tuple[Rule, ...] = (
          "spans cannot be read (a file that does not parse): that file's own error is the one to fix."),
     Rule("link-wrong-label", "corpus", E, "Link member has the wrong label",
          "quote_cluster members are quote spans; claim_cluster members are claim spans."),
+    Rule("primary-text-not-in-source", "corpus", W, "primary_text not found in the primary source",
+         "A cluster's primary_text is the primary source's sentence(s), copied exactly, so it must occur "
+         "verbatim in the text of a document of genre official_statement. A warning while work is under way, "
+         "an error under --release.", release_severity=E),
     Rule("quote-cluster-speakers", "corpus", E, "Quote cluster mixes speakers",
          "A quote_cluster groups the reports of one utterance by one speaker, so every member quote "
          "names the same speaker entity."),

@@ -39,6 +39,8 @@ TIMEX_MODS = (
     "APPROX",
 )
 GENRES = ("news", "wire", "official_statement")
+# The genre of the primary source, whose words a cluster's primary_text copies.
+OFFICIAL_GENRE = "official_statement"
 PUBLISHED_SOURCES = ("stated", "inferred")
 ENTITY_TYPES = ("person", "organization", "group")
 CLUSTER_TYPES = ("quote_cluster", "claim_cluster")

@@ -626,6 +626,35 @@ def check_link_member(ref: MemberRef, found: Mapping[str, str] | None, ctx: File
                         f"cluster {ref.cluster_id} member {ref.doc_id}/{ref.span_id} is a {found[ref.span_id]} span, not a {ref.label} span")
 
 
+@dataclass(frozen=True)
+class PrimaryText:
+    """A cluster's ``primary_text``: the primary source's words, to be found there."""
+
+    pointer: str
+    cluster_id: str
+    text: str
+
+
+def primary_texts(links: Any) -> Iterator[PrimaryText]:
+    """Every cluster's primary_text that is a non-empty string."""
+    for index, cluster in _records(links, "clusters"):
+        text = _str(cluster, "primary_text")
+        if text:
+            yield PrimaryText(f"/clusters/{index}/primary_text", str(cluster.get("cluster_id")), text)
+
+
+def check_primary_texts(texts: Iterable[PrimaryText], sources: Mapping[str, str], ctx: FileContext) -> Iterator[Issue]:
+    """primary-text-not-in-source: a primary_text is copied exactly from the
+    primary source, so it occurs verbatim in the text of a document of genre
+    official_statement. ``sources`` maps those documents' ids to their texts."""
+    named = ", ".join(sorted(sources)) if sources else "the corpus has none"
+    for primary in texts:
+        if not any(primary.text in text for text in sources.values()):
+            yield ctx.issue("primary-text-not-in-source", primary.pointer,
+                            f"cluster {_clip(primary.cluster_id)}: primary_text {_clip(primary.text)!r} does not occur "
+                            f"verbatim in any official statement ({named})")
+
+
 def check_quote_cluster_speakers(members: Iterable[MemberRef], speakers: Mapping[str, Mapping[str, str]],
                                  ctx: FileContext) -> Iterator[Issue]:
     """quote-cluster-speakers: a quote cluster groups reports of one utterance by

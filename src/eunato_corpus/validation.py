@@ -70,9 +70,10 @@ from .io import (
     dumps_canonical,
     line_in,
     pointer_lines,
+    read_seed,
 )
 from .issues import RULES, Issue, Severity, issue_sort_key
-from .model import SpanColumns, int_offsets_in_canonical_order, spans_in_canonical_order
+from .model import OFFICIAL_GENRE, SpanColumns, int_offsets_in_canonical_order, spans_in_canonical_order
 from .schema import SchemaSet, load_schemas, schema_issues
 from .typed import as_json
 
@@ -353,6 +354,7 @@ class DocOutcome:
     issues: tuple[Issue, ...]
     found: dict[str, str] | None
     speakers: dict[str, str] = field(default_factory=dict)
+    official: bool = False  # of genre official_statement: the primary source of primary_text
 
 
 @dataclass(frozen=True)
@@ -414,6 +416,8 @@ def _check_document(job: DocJob, shared: SharedContext) -> tuple[DocOutcome, Che
             data, columns = as_json(data), None  # the rules read dicts
             outcome = DocOutcome(tuple(seed.issues + _with_lines(rules.check_document(data, seed.text, ctx), raw.decode("utf-8"))),
                                  found, speakers)
+    if isinstance(data, dict) and data.get("genre") == OFFICIAL_GENRE:
+        outcome = replace(outcome, official=True)
     if (seed.text is None or seed.sha256 is None or not isinstance(data, dict)
             or any(issue.severity is Severity.ERROR for issue in outcome.issues)):
         return outcome, None
@@ -521,6 +525,7 @@ class _AuxChecked:
     entity_ids: frozenset[str] | None
     members: list[rules.MemberRef]
     links_text: str | None
+    primary_texts: list[rules.PrimaryText] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -556,6 +561,7 @@ def _check_aux(entities_path: Path, links_path: Path, show: Callable[[Path], str
         issues.append(_file_issue(show(entities_path), "file-missing", "the entity registry is missing"))
     members: list[rules.MemberRef] = []
     links_text: str | None = None
+    primary: list[rules.PrimaryText] = []
     if links_path.is_file():
         read = guess.links_read if guess is not None else None
         parsed, found = _check_aux_file(links_path, show(links_path), "links", release, schema_dir, read)
@@ -565,7 +571,21 @@ def _check_aux(entities_path: Path, links_path: Path, show: Callable[[Path], str
             kept = guess is not None and read is not None and parsed.data is read[1]
             members = guess.members if guess is not None and kept else list(rules.link_members(parsed.data))
             links_text = parsed.text
-    return _AuxChecked(issues, files_checked, entity_ids, members, links_text)
+            primary = list(rules.primary_texts(parsed.data))
+    return _AuxChecked(issues, files_checked, entity_ids, members, links_text, primary)
+
+
+def _seed_texts(stems: Iterable[str], seed_files: dict[str, Path]) -> dict[str, str]:
+    """The seed texts of these documents, read again (the official statements:
+    a few small files); a seed that cannot be read is left out, its own
+    problem being reported already."""
+    texts = {}
+    for stem in stems:
+        path = seed_files.get(stem)
+        if path is not None:
+            with contextlib.suppress(OSError, UnicodeDecodeError):
+                texts[stem] = read_seed(path)
+    return texts
 
 
 def _registry_ids(data: Any) -> frozenset[str] | None:
@@ -813,7 +833,7 @@ def validate_and_convert(
 
     def check_documents(entity_ids: frozenset[str] | None, wanted: dict[str, set[str]], convert: ChunkConverter | None,
                         on_start: Callable[[], None] | None,
-                        report: Progress | None) -> tuple[list[Issue], dict[str, DocOutcome]]:
+                        report: Progress | None) -> tuple[list[Issue], dict[str, DocOutcome], list[str]]:
         nonlocal failed
         doc_jobs = (
             DocJob(path=p, display=show_in(p.parent, p.name, docs_shown, doc_symlinks), stem=stem, seed=seed_files.get(stem),
@@ -825,6 +845,7 @@ def validate_and_convert(
         shared = SharedContext(entity_ids=entity_ids, release=release, schema_dir=schemas_at, convert=convert)
         doc_issues: list[Issue] = []
         linked: dict[str, DocOutcome] = {}  # the outcomes of documents that links name
+        official: list[str] = []
         stem_iter = iter(stems)
         done = 0
         for chunk in _map_chunks(doc_jobs, shared, workers, chunk_size(len(doc_paths), workers), on_start):
@@ -835,18 +856,20 @@ def validate_and_convert(
                 done += 1
                 if stem in wanted:
                     linked[stem] = outcome
+                if outcome.official:
+                    official.append(stem)
                 if report is not None:
                     report(done, len(doc_paths))
             if consume is not None and chunk.converted is not None and not failed:
                 consume(chunk.converted)
-        return doc_issues, linked
+        return doc_issues, linked, official
 
-    doc_issues, linked = check_documents(entity_ids, wanted, convert, None if checked else check_aux, progress)
+    doc_issues, linked, official = check_documents(entity_ids, wanted, convert, None if checked else check_aux, progress)
     aux = checked[0]
     if (aux.entity_ids, aux.members) != (entity_ids, members):  # the guess was wrong: check again, report only
         failed = True  # nothing more for ``consume``; the result is not ok (see _quick_aux)
         members = aux.members
-        doc_issues, linked = check_documents(aux.entity_ids, _wanted_spans(members), None, None, None)
+        doc_issues, linked, official = check_documents(aux.entity_ids, _wanted_spans(members), None, None, None)
     issues += aux.issues + doc_issues
     files_checked += aux.files_checked + len(doc_paths)
     links_text = aux.links_text
@@ -872,6 +895,8 @@ def validate_and_convert(
                    for issue in rules.check_link_member(ref, found_by_doc.get(ref.doc_id) if ref.doc_id in annotated else None, link_ctx)]
     link_issues += rules.check_quote_cluster_speakers(members, {stem: outcome.speakers for stem, outcome in linked.items()},
                                                       link_ctx)
+    if aux.primary_texts:
+        link_issues += rules.check_primary_texts(aux.primary_texts, _seed_texts(official, seed_files), link_ctx)
     issues += _with_lines(link_issues, links_text)
 
     return ValidationResult(tuple(sorted(issues, key=issue_sort_key)), files_checked)
