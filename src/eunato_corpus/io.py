@@ -189,7 +189,9 @@ def _in_canonical_order(keys: tuple[Any, ...]) -> bool:
 # Values that orjson writes exactly as json.dumps(ensure_ascii=False) does (not
 # float: its shortest form differs, e.g. 1e16 against 1e+16).
 _PLAIN_TYPES = frozenset({str, int, bool, type(None)})
-_RECORD_BREAK = b"}, {"
+# Where one flat record ends and the next begins on one line (the canonical
+# form breaks the line there).
+RECORD_BREAK = b"}, {"
 
 
 def spaced_records(compact: bytes, count: int, item_pad: bytes) -> bytes | None:
@@ -201,9 +203,9 @@ def spaced_records(compact: bytes, count: int, item_pad: bytes) -> bytes | None:
     occurrences (none inside a string), which the count proves, since the
     pattern cannot overlap itself. None otherwise."""
     text = msgspec.json.format(compact, indent=0)
-    if text.count(_RECORD_BREAK) != count - 1:
+    if text.count(RECORD_BREAK) != count - 1:
         return None
-    return item_pad + text[1:-1].replace(_RECORD_BREAK, b"},\n" + item_pad + b"{")
+    return item_pad + text[1:-1].replace(RECORD_BREAK, b"},\n" + item_pad + b"{")
 
 
 def _record_lines(records: list[Any], item_pad: bytes) -> bytes | None:

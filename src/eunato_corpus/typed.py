@@ -35,7 +35,7 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 
 import msgspec
 
-from .io import canonical_key_order, spaced_records
+from .io import RECORD_BREAK, canonical_key_order, spaced_records
 from .model import (
     DOCUMENT_FILE_KEYS,
     LABEL_FIELDS,
@@ -391,13 +391,13 @@ class TypedDocuments:
         # begins, unless it is inside a string; a replacement there would put
         # a line break in the string, which the parsed raw cannot hold, so the
         # comparison fails and the detailed path decides.
-        lines = msgspec.json.format(_ENCODER.encode(document.spans), indent=0).replace(_RECORD_BREAK, _LINE_BREAK)
+        lines = msgspec.json.format(_ENCODER.encode(document.spans), indent=0).replace(RECORD_BREAK, _LINE_BREAK)
         return (len(raw) == start + len(_SPANS_OPEN) + len(lines) - 2 + len(_SPANS_CLOSE)
                 and raw.startswith(_SPANS_OPEN, start) and raw.endswith(_SPANS_CLOSE)
                 and raw.startswith(lines[1:-1], start + len(_SPANS_OPEN)))
 
 
-_RECORD_BREAK, _LINE_BREAK = b"}, {", b"},\n    {"
+_LINE_BREAK = RECORD_BREAK.replace(b" ", b"\n    ")  # "}, {" -> "},\n    {"
 _SPANS_OPEN, _SPANS_CLOSE, _NO_SPANS = b"[\n    ", b"\n  ]\n}\n", b"[]\n}\n"
 
 
